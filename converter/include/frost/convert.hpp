@@ -1,0 +1,38 @@
+// frost converter: ONNX -> .frost.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "frost/frost.hpp"
+
+namespace frost {
+
+struct ConvertOptions {
+  std::string input_path;    // .onnx
+  std::string output_path;   // .frost, written atomically (temp file + fsync + rename)
+  // Preprocessing recorded in the model; unset fields take the defaults below.
+  std::optional<float> scale;             // default 1/255
+  std::optional<std::vector<float>> mean; // default ImageNet (0.485, 0.456, 0.406)
+  std::optional<std::vector<float>> std;  // default ImageNet (0.229, 0.224, 0.225)
+  bool bgr = false;
+  float crop_fraction = 1.0f;
+  std::string labels_path;     // one label per line; empty: none
+  std::string feature_tensor;  // ONNX tensor name; empty: the input of the final FC layer(s)
+  int64_t batch = 1;           // value for a symbolic batch axis while folding
+  bool verbose = false;        // report what each pass changed
+};
+
+struct ConvertReport {
+  std::vector<std::string> log;  // one line per pass that changed something
+  size_t num_ops = 0;
+  size_t num_params = 0;
+};
+
+// Converts; on any error no output file exists and the message names the node, op type
+// and opset at fault. The written file is loaded back with the runtime before it is
+// moved into place, so the converter never leaves a file the runtime rejects.
+Status Convert(const ConvertOptions& options, ConvertReport* report = nullptr);
+
+}  // namespace frost

@@ -1,0 +1,138 @@
+// frost runtime: the public C++ API.
+//
+//   std::shared_ptr<const frost::Model> model;
+//   if (auto s = frost::Model::Load("resnet18.frost", &model); !s) { puts(s.message().c_str()); }
+//   std::unique_ptr<frost::Session> session;
+//   frost::Session::Create(model, {.threads = 2}, &session);
+//   std::vector<float> out(session->OutputElements(0, /*batch=*/1));
+//   session->Run(input.data(), 1, out.data());
+//
+// No exception crosses this API: every call that can fail returns a Status.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace frost {
+
+// Success, or an error message that names what is wrong and where.
+class Status {
+ public:
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status Error(std::string message) {
+    Status s;
+    s.message_ = message.empty() ? "unknown error" : std::move(message);
+    return s;
+  }
+  bool ok() const { return message_.empty(); }
+  explicit operator bool() const { return ok(); }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+struct TensorInfo {
+  std::string name;
+  std::vector<int64_t> shape;  // as stored; dim 0 is the batch the model was exported with
+};
+
+// How an image becomes the model input (recorded by `frost convert`).
+struct Preprocessing {
+  float scale = 1.0f / 255.0f;
+  std::vector<float> mean;
+  std::vector<float> std;
+  bool bgr = false;
+  float crop_fraction = 1.0f;
+};
+
+// Facts `frost info` prints; computed for batch 1.
+struct ModelStats {
+  size_t num_ops = 0;
+  std::vector<std::pair<std::string, size_t>> op_counts;  // op type -> count
+  size_t num_params = 0;        // elements of constant tensors
+  size_t weight_bytes = 0;      // bytes of the data segment in use
+  double flops = 0;             // multiply-adds count as 2
+  size_t arena_bytes = 0;       // planned activation memory for batch 1
+  size_t file_bytes = 0;
+};
+
+namespace schema {
+struct Model;
+}
+
+// An immutable, mmap-backed model. Shareable between threads and sessions.
+class Model {
+ public:
+  // Maps `path`, verifies it (FlatBuffers Verifier + frost's own bounds and shape checks).
+  static Status Load(const std::string& path, std::shared_ptr<const Model>* out);
+  // Same checks on bytes in memory; `bytes` must stay alive and 64-byte aligned.
+  static Status FromBytes(const uint8_t* bytes, size_t size, std::shared_ptr<const Model>* out);
+  ~Model();
+
+  const std::vector<TensorInfo>& inputs() const;
+  const std::vector<TensorInfo>& outputs() const;
+  const Preprocessing& preprocessing() const;
+  const std::vector<std::string>& labels() const;
+  std::string feature_tensor() const;  // "" if none recorded
+  bool batch_polymorphic() const;      // runs at any batch size
+  ModelStats Stats() const;
+  std::string path() const;
+
+  // Raw access for the converter, the trainer and tools.
+  const schema::Model* flatbuffer() const;
+  const uint8_t* data_segment() const;
+  size_t data_segment_size() const;
+  const uint8_t* file_bytes() const;
+  size_t file_size() const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  Model();
+  std::unique_ptr<Impl> impl_;
+};
+
+struct SessionOptions {
+  int threads = 1;          // 0 = all cores
+  bool reference = false;   // run the plain C++ reference kernels only (the judge of correctness)
+};
+
+// One per thread: owns the activation arena, the XNNPACK operators and a thread pool.
+class Session {
+ public:
+  static Status Create(std::shared_ptr<const Model> model, const SessionOptions& options,
+                       std::unique_ptr<Session>* out);
+  ~Session();
+
+  // Number of floats output `index` has for `batch` samples.
+  size_t OutputElements(size_t index, int64_t batch) const;
+  std::vector<int64_t> OutputShape(size_t index, int64_t batch) const;
+
+  // Runs `batch` samples. Inputs and outputs are float32 in the ONNX model's layout.
+  // For a model that is not batch polymorphic, batch must equal the stored batch.
+  Status Run(const float* input, int64_t batch, float* output);
+  Status Run(const std::vector<const float*>& inputs, int64_t batch,
+             const std::vector<float*>& outputs);
+
+  // Runs the graph only as far as needed to produce tensor `name` (e.g. the feature
+  // tensor) and copies it, in the ONNX (logical) layout, into `out`.
+  Status RunTo(const float* input, int64_t batch, const std::string& name, float* out);
+  // Shape (logical layout) of tensor `name` at `batch`; empty if unknown.
+  std::vector<int64_t> TensorShape(const std::string& name, int64_t batch) const;
+
+  struct Impl;
+
+ private:
+  Session();
+  std::unique_ptr<Impl> impl_;
+};
+
+const char* Version();
+
+}  // namespace frost

@@ -1,0 +1,91 @@
+// frost convert in.onnx out.frost [options]
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "frost/convert.hpp"
+
+namespace frost::cli {
+namespace {
+
+struct ConvertArgs {
+  std::string input, output;
+  std::vector<float> mean, std_dev;
+  float scale = 0;
+  bool bgr = false;
+  float crop = 1.0f;
+  std::string labels, feature_tensor;
+  int64_t batch = 1;
+  bool verbose = false;
+};
+
+int RunConvert(const ConvertArgs& args, const CLI::App& command) {
+  ConvertOptions options;
+  options.input_path = args.input;
+  options.output_path = args.output;
+  if (command.count("--scale")) options.scale = args.scale;
+  if (command.count("--mean")) options.mean = args.mean;
+  if (command.count("--std")) options.std = args.std_dev;
+  options.bgr = args.bgr;
+  options.crop_fraction = args.crop;
+  options.labels_path = args.labels;
+  options.feature_tensor = args.feature_tensor;
+  options.batch = args.batch;
+  options.verbose = args.verbose;  // the converter prints its pass log on stderr itself
+
+  ConvertReport report;
+  const Status status = Convert(options, &report);
+  if (!status) return ReportError(status);
+  std::printf("wrote %s: %zu ops, %zu parameters\n", args.output.c_str(), report.num_ops,
+              report.num_params);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddConvertCommand(CLI::App& app) {
+  auto args = std::make_shared<ConvertArgs>();
+  CLI::App* command = app.add_subcommand(
+      "convert", "Convert an ONNX model to .frost, recording how images are preprocessed");
+  command->footer(
+      "An image becomes the model input as (pixel * scale - mean[c]) / std[c], pixel in 0..255,\n"
+      "c counted in the model's channel order. On any error no output file is left.\n"
+      "Exit status: 0 success, 1 error (message on stderr), 2 bad command line.");
+  command->add_option("input", args->input, "ONNX model (.onnx)")->required();
+  command->add_option("output", args->output, "the .frost file to write (atomically)")->required();
+  command
+      ->add_option("--mean", args->mean,
+                   "per-channel means, comma separated (default: ImageNet 0.485,0.456,0.406)")
+      ->delimiter(',')
+      ->expected(1, 4);
+  command
+      ->add_option("--std", args->std_dev,
+                   "per-channel standard deviations (default: ImageNet 0.229,0.224,0.225)")
+      ->delimiter(',')
+      ->expected(1, 4);
+  command->add_option("--scale", args->scale, "pixel scale (default: 1/255 = 0.00392157)");
+  command->add_flag("--bgr", args->bgr, "the model takes BGR channel order (default: RGB)");
+  command
+      ->add_option("--crop", args->crop,
+                   "centre-crop fraction in (0, 1]: < 1 resizes the shorter side to size/crop,\n"
+                   "then crops the centre; 1 resizes the whole image (default: 1)")
+      ->check(CLI::Range(0.0f, 1.0f));
+  command->add_option("--labels", args->labels, "class labels, one per line")
+      ->check(CLI::ExistingFile);
+  command->add_option("--feature-tensor", args->feature_tensor,
+                      "ONNX tensor where the frozen backbone ends and the head begins\n"
+                      "(default: the input of the final fully connected layer(s))");
+  command
+      ->add_option("--batch", args->batch,
+                   "value for a symbolic batch axis while folding shapes (default: 1)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  command->add_flag("-v,--verbose", args->verbose, "report what each conversion pass changed");
+  return {command, [args, command] {
+            if (args->crop <= 0.0f) {
+              return ReportUsage("--crop must be greater than 0", *command);
+            }
+            return RunConvert(*args, *command);
+          }};
+}
+
+}  // namespace frost::cli

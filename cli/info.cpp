@@ -1,0 +1,154 @@
+// frost info model.frost [--json]
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "model_facts.hpp"
+
+namespace frost::cli {
+namespace {
+
+// 11689512 -> "11,689,512"
+std::string Grouped(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// 3.64e9, "FLOP" -> "3.64 GFLOP"; 288, "FLOP" -> "288 FLOP"; 11.7e6, "" -> "11.7 M".
+std::string Scaled(double value, const std::string& unit) {
+  const char* prefixes[] = {"", "k", "M", "G", "T"};
+  int i = 0;
+  while (value >= 1000 && i < 4) {
+    value /= 1000;
+    ++i;
+  }
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), i == 0 ? "%.0f" : "%.3g", value);
+  std::string s = std::string(buffer) + " " + prefixes[i] + unit;
+  while (s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string Bytes(uint64_t bytes) {
+  char buffer[64];
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  const double kib = bytes / 1024.0;
+  if (kib < 1024)
+    std::snprintf(buffer, sizeof(buffer), "%.1f KiB", kib);
+  else
+    std::snprintf(buffer, sizeof(buffer), "%.1f MiB", kib / 1024);
+  return buffer;
+}
+
+std::string Shape(const Json& shape) {
+  if (shape.is_null()) return "?";
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + shape[i].dump();
+  return s + "]";
+}
+
+std::string Floats(const Json& values) {
+  std::string s = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%g", values[i].get<double>());
+    s += (i ? ", " : "") + std::string(buffer);
+  }
+  return s + "]";
+}
+
+std::string Preprocess(const Json& p, const Json& inputs) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "pixel * %g", p["scale"].get<double>());
+  std::string s = buffer;
+  if (!p["mean"].empty()) s += ", - mean " + Floats(p["mean"]);
+  if (!p["std"].empty()) s += ", / std " + Floats(p["std"]);
+  s += ", " + p["channel_order"].get<std::string>();
+  const double crop = p["crop_fraction"].get<double>();
+  std::snprintf(buffer, sizeof(buffer), "%g", crop);
+  s += crop >= 1.0 ? ", whole image resized to the input size"
+                   : ", centre crop " + std::string(buffer) + " of the shorter side";
+  return s;
+}
+
+void PrintText(const Json& f) {
+  auto row = [](const char* key, const std::string& value) {
+    std::printf("%-13s %s\n", key, value.c_str());
+  };
+  row("model", f["file"].get<std::string>());
+  row("source", f["source"].get<std::string>() + " (" + f["producer"].get<std::string>() +
+                    ", format version " + f["format_version"].dump() + ")");
+  for (const Json& t : f["inputs"])
+    row("input", t["name"].get<std::string>() + " " + Shape(t["shape"]));
+  for (const Json& t : f["outputs"])
+    row("output", t["name"].get<std::string>() + " " + Shape(t["shape"]));
+  row("batch", f["batch_polymorphic"].get<bool>()
+                   ? "any size (batch polymorphic)"
+                   : "only " + f["inputs"][0]["shape"][0].dump() + " (not batch polymorphic)");
+  std::string ops = std::to_string(f["ops"]["total"].get<uint64_t>()) + ":";
+  for (const auto& [type, count] : f["ops"]["by_type"].items()) {
+    ops += " " + type + " " + count.dump() + ",";
+  }
+  if (ops.back() == ',') ops.pop_back();
+  row("ops", ops);
+  const uint64_t params = f["params"].get<uint64_t>();
+  row("params", params < 1000
+                    ? Grouped(params)
+                    : Grouped(params) + " (" + Scaled(static_cast<double>(params), "") + ")");
+  row("FLOPs", Scaled(f["flops"].get<double>(), "FLOP") + " per sample (multiply-add = 2)");
+  row("preprocessing", Preprocess(f["preprocessing"], f["inputs"]));
+  const Json& labels = f["labels"];
+  std::string label_text = labels["count"].dump();
+  for (size_t i = 0; i < labels["names"].size() && i < 5; ++i) {
+    label_text += (i ? ", " : ": ") + labels["names"][i].get<std::string>();
+  }
+  if (labels["names"].size() > 5) label_text += ", ...";
+  row("labels", label_text);
+  const Json& head = f["head"];
+  if (head["feature_tensor"].is_null()) {
+    row("head", "none recorded");
+  } else {
+    row("head", "features '" + head["feature_tensor"].get<std::string>() + "' " +
+                    Shape(head["shape"]) + " -> " + head["ops"].dump() + " op(s), " +
+                    Grouped(head["params"].get<uint64_t>()) + " params");
+  }
+  const Json& m = f["memory"];
+  row("memory", "file " + Bytes(m["file_bytes"].get<uint64_t>()) + ", weights " +
+                    Bytes(m["weight_bytes"].get<uint64_t>()) + ", activations " +
+                    Bytes(m["arena_bytes"].get<uint64_t>()) + " (batch 1)");
+}
+
+}  // namespace
+
+Command AddInfoCommand(CLI::App& app) {
+  struct Args {
+    std::string model;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* command = app.add_subcommand(
+      "info", "Describe a .frost model: ops, params, FLOPs, I/O, preprocessing, head, memory");
+  command->footer("Exit status: 0 success, 1 error (message on stderr), 2 bad command line.");
+  command->add_option("model", args->model, ".frost file")->required();
+  command->add_flag("--json", args->json, "print the same facts as one JSON object");
+  return {command, [args] {
+            std::shared_ptr<const Model> model;
+            if (Status s = Model::Load(args->model, &model); !s) return ReportError(s);
+            const Json facts = ModelFacts(*model);
+            if (args->json) {
+              // Labels from a file may not be UTF-8: replace bad bytes rather than fail.
+              std::printf("%s\n",
+                          facts.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
+            } else {
+              PrintText(facts);
+            }
+            return static_cast<int>(kExitOk);
+          }};
+}
+
+}  // namespace frost::cli

@@ -1,0 +1,104 @@
+#include "model_facts.hpp"
+
+#include <set>
+
+#include "frost_generated.h"
+
+namespace frost::cli {
+namespace {
+
+Json TensorsToJson(const std::vector<TensorInfo>& tensors) {
+  Json list = Json::array();
+  for (const TensorInfo& t : tensors) list.push_back({{"name", t.name}, {"shape", t.shape}});
+  return list;
+}
+
+// The ONNX (logical) shape of a stored tensor: NHWC-stored activations are shown as NCHW.
+std::vector<int64_t> LogicalShape(const schema::Tensor& tensor) {
+  std::vector<int64_t> shape;
+  if (tensor.shape()) shape.assign(tensor.shape()->begin(), tensor.shape()->end());
+  if (tensor.layout() == schema::Layout::NHWC && shape.size() == 4) {
+    shape = {shape[0], shape[3], shape[1], shape[2]};
+  }
+  return shape;
+}
+
+size_t Elements(const schema::Tensor& tensor) {
+  size_t n = 1;
+  if (tensor.shape()) {
+    for (int64_t d : *tensor.shape()) n *= static_cast<size_t>(d > 0 ? d : 0);
+  }
+  return n;
+}
+
+// The head: every operator that depends (directly or not) on the feature tensor, and the
+// constant tensors (weights, biases) those operators read.
+Json HeadFacts(const schema::Model& fb) {
+  const int feature = fb.feature_tensor();
+  const auto* tensors = fb.tensors();
+  if (feature < 0 || !tensors || feature >= static_cast<int>(tensors->size())) {
+    return {{"feature_tensor", nullptr}, {"shape", nullptr}, {"ops", 0}, {"params", 0}};
+  }
+  std::set<int> downstream = {feature};
+  std::set<int> params;
+  size_t ops = 0;
+  if (fb.operators()) {
+    for (const schema::Operator* op : *fb.operators()) {
+      if (!op->inputs() || !op->outputs()) continue;
+      bool in_head = false;
+      for (int input : *op->inputs()) in_head |= downstream.count(input) > 0;
+      if (!in_head) continue;
+      ++ops;
+      for (int output : *op->outputs()) downstream.insert(output);
+      for (int input : *op->inputs()) {
+        if (input >= 0 && input < static_cast<int>(tensors->size()) &&
+            tensors->Get(input)->buffer() >= 0) {
+          params.insert(input);
+        }
+      }
+    }
+  }
+  size_t num_params = 0;
+  for (int t : params) num_params += Elements(*tensors->Get(t));
+  const schema::Tensor* tensor = tensors->Get(feature);
+  return {{"feature_tensor", tensor->name() ? tensor->name()->str() : ""},
+          {"shape", LogicalShape(*tensor)},
+          {"ops", ops},
+          {"params", num_params}};
+}
+
+}  // namespace
+
+Json ModelFacts(const Model& model) {
+  const ModelStats stats = model.Stats();
+  const schema::Model* fb = model.flatbuffer();
+  Json facts;
+  facts["file"] = model.path();
+  facts["format_version"] = fb->version();
+  facts["source"] = fb->source() ? fb->source()->str() : "";
+  facts["producer"] = fb->producer() ? fb->producer()->str() : "";
+  facts["inputs"] = TensorsToJson(model.inputs());
+  facts["outputs"] = TensorsToJson(model.outputs());
+  facts["batch_polymorphic"] = model.batch_polymorphic();
+
+  Json by_type = Json::object();
+  for (const auto& [type, count] : stats.op_counts) by_type[type] = count;
+  facts["ops"] = {{"total", stats.num_ops}, {"by_type", by_type}};
+  facts["params"] = stats.num_params;
+  facts["flops"] = stats.flops;
+
+  const Preprocessing& p = model.preprocessing();
+  facts["preprocessing"] = {{"scale", p.scale},
+                            {"mean", p.mean},
+                            {"std", p.std},
+                            {"channel_order", p.bgr ? "BGR" : "RGB"},
+                            {"crop_fraction", p.crop_fraction}};
+  facts["labels"] = {{"count", model.labels().size()}, {"names", model.labels()}};
+  facts["head"] = HeadFacts(*fb);
+  facts["memory"] = {{"file_bytes", stats.file_bytes},
+                     {"weight_bytes", stats.weight_bytes},
+                     {"arena_bytes", stats.arena_bytes}};
+  return facts;
+}
+
+}  // namespace frost::cli

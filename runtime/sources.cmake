@@ -1,3 +1,24 @@
 # Runtime sources (owned by the runtime). Paths relative to runtime/.
 set(FROST_RUNTIME_SOURCES
+  src/graph_shapes.cpp
+  src/memory_plan.cpp
+  src/model.cpp
+  src/model_check.cpp
+  src/session.cpp
+  src/shape.cpp
+  src/xnn_util.cpp
+  src/ops/binary.cpp
+  src/ops/concat.cpp
+  src/ops/conv2d.cpp
+  src/ops/fully_connected.cpp
+  src/ops/global_pool.cpp
+  src/ops/matmul.cpp
+  src/ops/pad.cpp
+  src/ops/pool2d.cpp
+  src/ops/registry.cpp
+  src/ops/reshape.cpp
+  src/ops/slice.cpp
+  src/ops/softmax.cpp
+  src/ops/transpose.cpp
+  src/ops/unary.cpp
 )

@@ -126,6 +126,12 @@ class Session {
   // Shape (logical layout) of tensor `name` at `batch`; empty if unknown.
   std::vector<int64_t> TensorShape(const std::string& name, int64_t batch) const;
 
+  // Per op, in execution order: "<op type> <backend>" for the batch last run, e.g.
+  // "Conv2D xnnpack" or "Transpose reference", to see which ops XNNPACK accelerates.
+  std::vector<std::string> KernelNames() const;
+  // Bytes of the activation arena planned for the batch last run.
+  size_t ArenaBytes() const;
+
   struct Impl;
 
  private:
@@ -134,5 +140,8 @@ class Session {
 };
 
 const char* Version();
+
+// The .frost schema version this runtime writes (Model.version) and the newest it reads.
+inline constexpr uint32_t kSchemaVersion = 1;
 
 }  // namespace frost

@@ -1,0 +1,17 @@
+// Add: y = a + b (numpy broadcasting).
+#include "importers/binary.hpp"
+
+namespace frost::convert {
+
+OpImporter AddImporter() {
+  BinarySpec spec;
+  spec.op = "Add";
+  spec.fn = [](float a, float b) -> float { return a + b; };
+  spec.int_fn = [](int64_t a, int64_t b, int64_t* out) {
+    *out = a + b;
+    return true;
+  };
+  return MakeBinaryImporter(spec);
+}
+
+}  // namespace frost::convert

@@ -1,0 +1,23 @@
+// GlobalMaxPool: the maximum over each channel's whole H x W plane ([N, C, H, W] ->
+// [N, C, 1, 1]). Frost supports 4-D inputs.
+#include "importers/common.hpp"
+
+namespace frost::convert {
+
+OpImporter GlobalMaxPoolImporter() {
+  OpImporter op;
+  op.op_type = "GlobalMaxPool";
+  op.import = [](Graph& g, Node& n) { return ImportWithAttributes(g, n, {}, 1, 1); };
+  op.infer = [](Graph& g, Node& n) -> Status {
+    const Tensor& x = In(g, n, 0);
+    if (x.rank() != 4) {
+      return NodeError(
+          g, n, "input has rank " + std::to_string(x.rank()) + "; frost supports 4-D inputs only");
+    }
+    SetOutput(g, n, 0, DType::kFloat, {x.shape[0], x.shape[1], 1, 1});
+    return Status::Ok();
+  };
+  return op;
+}
+
+}  // namespace frost::convert

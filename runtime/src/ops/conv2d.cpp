@@ -1,0 +1,175 @@
+// Conv2D: x [N, H, W, C] NHWC, weight [O, KH, KW, C/groups] OHWI, optional bias [O].
+// The OHWI weight is exactly XNNPACK's layout, for any number of groups (depthwise is
+// groups == C): [groups * group_out, KH, KW, group_in].
+#include <cmath>
+
+#include "ops/fused.hpp"
+#include "ops/op.hpp"
+#include "ops/registry.hpp"
+#include "ops/window.hpp"
+#include "xnn_util.hpp"
+
+namespace frost::ops {
+namespace {
+
+Status CheckAttributes(const schema::Conv2D& a) {
+  if (a.kernel_h() <= 0 || a.kernel_w() <= 0) {
+    return Status::Error("kernel " + std::to_string(a.kernel_h()) + "x" +
+                         std::to_string(a.kernel_w()) + " must be positive");
+  }
+  if (a.stride_h() <= 0 || a.stride_w() <= 0) return Status::Error("stride must be positive");
+  if (a.dilation_h() <= 0 || a.dilation_w() <= 0) {
+    return Status::Error("dilation must be positive");
+  }
+  if (a.pad_top() < 0 || a.pad_left() < 0 || a.pad_bottom() < 0 || a.pad_right() < 0) {
+    return Status::Error("padding must not be negative");
+  }
+  if (a.groups() <= 0) return Status::Error("groups must be positive");
+  return CheckFused(a.fused());
+}
+
+Status InferConv2D(const schema::Operator& op, const ShapeArgs& in, Shape* out) {
+  const schema::Conv2D& a = *op.options_as_Conv2D();
+  if (auto s = CheckAttributes(a); !s) return s;
+  const Shape& x = in[0];
+  const Shape& w = in[1];
+  if (x.size() != 4) return Status::Error("input must be 4-D NHWC, got " + ShapeToString(x));
+  if (!in.constant[1]) return Status::Error("weight must be a constant");
+  if (w.size() != 4) return Status::Error("weight must be 4-D OHWI, got " + ShapeToString(w));
+  if (w[1] != a.kernel_h() || w[2] != a.kernel_w()) {
+    return Status::Error("weight " + ShapeToString(w) + " does not match kernel " +
+                         std::to_string(a.kernel_h()) + "x" + std::to_string(a.kernel_w()));
+  }
+  int64_t groups = a.groups();
+  if (x[3] % groups != 0 || w[0] % groups != 0) {
+    return Status::Error(std::to_string(groups) + " groups do not divide input channels " +
+                         std::to_string(x[3]) + " and output channels " + std::to_string(w[0]));
+  }
+  if (w[3] * groups != x[3]) {
+    return Status::Error("weight " + ShapeToString(w) + " expects " +
+                         std::to_string(w[3] * groups) + " input channels, input has " +
+                         std::to_string(x[3]) + " (" + std::to_string(groups) + " groups)");
+  }
+  if (in.has(2)) {
+    if (!in.constant[2]) return Status::Error("bias must be a constant");
+    if (in[2] != Shape{w[0]}) {
+      return Status::Error("bias " + ShapeToString(in[2]) + " must be [" + std::to_string(w[0]) +
+                           "]");
+    }
+  }
+  int64_t oh =
+      WindowOutput(x[1], a.pad_top(), a.pad_bottom(), a.kernel_h(), a.stride_h(), a.dilation_h());
+  int64_t ow =
+      WindowOutput(x[2], a.pad_left(), a.pad_right(), a.kernel_w(), a.stride_w(), a.dilation_w());
+  if (oh < 0 || ow < 0) {
+    return Status::Error("kernel does not fit in the padded input " + ShapeToString(x));
+  }
+  *out = {x[0], oh, ow, w[0]};
+  return Status::Ok();
+}
+
+double Conv2DFlops(const schema::Operator& op, const ShapeArgs& in, const Shape& out) {
+  const Shape& w = in[1];
+  return 2.0 * double(ElementCount(out)) * double(w[1] * w[2] * w[3]);
+}
+
+// Reference: direct convolution, accumulated in double.
+void Conv2DReference(const schema::Conv2D& a, const Shape& xs, const float* x, const Shape& ws,
+                     const float* w, const float* bias, const Shape& ys, float* y) {
+  const int64_t N = xs[0], H = xs[1], W = xs[2], C = xs[3];
+  const int64_t OH = ys[1], OW = ys[2], O = ys[3];
+  const int64_t KH = ws[1], KW = ws[2], group_in = ws[3];
+  const int64_t group_out = O / a.groups();
+  Clamp clamp = ClampOf(a.fused());
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t oy = 0; oy < OH; ++oy) {
+      for (int64_t ox = 0; ox < OW; ++ox) {
+        for (int64_t o = 0; o < O; ++o) {
+          const int64_t c0 = (o / group_out) * group_in;
+          double acc = bias ? bias[o] : 0.0;
+          for (int64_t ky = 0; ky < KH; ++ky) {
+            const int64_t iy = oy * a.stride_h() - a.pad_top() + ky * a.dilation_h();
+            if (iy < 0 || iy >= H) continue;
+            for (int64_t kx = 0; kx < KW; ++kx) {
+              const int64_t ix = ox * a.stride_w() - a.pad_left() + kx * a.dilation_w();
+              if (ix < 0 || ix >= W) continue;
+              const float* xp = x + ((n * H + iy) * W + ix) * C + c0;
+              const float* wp = w + ((o * KH + ky) * KW + kx) * group_in;
+              for (int64_t c = 0; c < group_in; ++c) acc += double(xp[c]) * double(wp[c]);
+            }
+          }
+          y[((n * OH + oy) * OW + ox) * O + o] = clamp(float(acc));
+        }
+      }
+    }
+  }
+}
+
+class Conv2DKernel : public Kernel {
+ public:
+  explicit Conv2DKernel(const KernelArgs& args)
+      : a_(*args.op->options_as_Conv2D()),
+        weight_shape_(args.shapes[1]),
+        weight_(args.constants[1]),
+        bias_(args.constants.size() > 2 ? args.constants[2] : nullptr) {}
+
+  Status Init(const KernelArgs& args) {
+    channels_ = args.shapes[0][3];
+    Clamp clamp = ClampOf(a_.fused());
+    if (args.reference || !clamp.xnn_compatible()) return Status::Ok();
+    const int64_t groups = a_.groups();
+    const int64_t channels = channels_;
+    const int64_t out_channels = weight_shape_[0];
+    xnn_status status = xnn_create_convolution2d_nhwc_f32(
+        a_.pad_top(), a_.pad_right(), a_.pad_bottom(), a_.pad_left(), a_.kernel_h(), a_.kernel_w(),
+        a_.stride_h(), a_.stride_w(), a_.dilation_h(), a_.dilation_w(), groups, channels / groups,
+        out_channels / groups, channels, out_channels, weight_, bias_, clamp.min, clamp.max,
+        /*flags=*/0, op_.put());
+    if (XnnRejected(status)) return Status::Ok();  // the reference kernel runs instead
+    return XnnStatus(status, "xnn_create_convolution2d_nhwc_f32");
+  }
+
+  Status Setup(const KernelIo& io) override {
+    io_ = io;
+    fast_ = false;
+    const Shape& x = io.input_shapes[0];
+    // The operator was made for the stored channel count; a graph that moves the batch into
+    // the channels (never a sane one) runs on the reference kernel instead.
+    if (!op_ || x[3] != channels_) return Status::Ok();
+    xnn_status status = xnn_setup_convolution2d_nhwc_f32(op_.get(), x[0], x[1], x[2], io.inputs[0],
+                                                         io.output, io.threadpool);
+    if (XnnRejected(status)) return Status::Ok();
+    fast_ = status == xnn_status_success;
+    return XnnStatus(status, "xnn_setup_convolution2d_nhwc_f32");
+  }
+
+  Status Run() override {
+    if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution");
+    Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weight_, bias_,
+                    io_.output_shape, io_.output);
+    return Status::Ok();
+  }
+
+ private:
+  const schema::Conv2D& a_;
+  Shape weight_shape_;
+  const float* weight_;
+  const float* bias_;
+  int64_t channels_ = 0;
+  XnnOperator op_;
+  KernelIo io_;
+};
+
+Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
+  auto kernel = std::make_unique<Conv2DKernel>(args);
+  if (auto s = kernel->Init(args); !s) return s;
+  *out = std::move(kernel);
+  return Status::Ok();
+}
+
+}  // namespace
+
+const OpDef kConv2D = {
+    schema::OpOptions::Conv2D, "Conv2D", 2, 3, InferConv2D, Conv2DFlops, CreateConv2D};
+
+}  // namespace frost::ops

@@ -1,0 +1,82 @@
+// What every op provides: shape inference (which is also where its attributes are
+// validated), a FLOP count, and a kernel. Each op lives in one file named after it
+// (conv2d.cpp, pool2d.cpp, ...) holding its plain C++ reference kernel and, where XNNPACK
+// has one, its fast path; registry.cpp lists them all.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "frost/frost.hpp"
+#include "frost_generated.h"
+#include "shape.hpp"
+
+namespace frost::ops {
+
+// The inputs of an op as shape inference sees them.
+struct ShapeArgs {
+  std::vector<const Shape*> shapes;  // nullptr for an absent optional input (index -1)
+  std::vector<bool> constant;        // input is a constant tensor (weights)
+
+  size_t size() const { return shapes.size(); }
+  bool has(size_t i) const { return i < shapes.size() && shapes[i] != nullptr; }
+  const Shape& operator[](size_t i) const { return *shapes[i]; }
+};
+
+// What a kernel is created from (once per Session).
+struct KernelArgs {
+  const schema::Operator* op = nullptr;
+  std::vector<const float*> constants;  // per input: the data of a constant input, else nullptr
+  std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
+  bool reference = false;               // never use XNNPACK
+};
+
+// Shapes and addresses of one op's tensors at the current batch size.
+struct KernelIo {
+  std::vector<Shape> input_shapes;   // {} for an absent input
+  std::vector<const float*> inputs;  // nullptr for an absent input
+  Shape output_shape;
+  float* output = nullptr;
+  pthreadpool_t threadpool = nullptr;
+};
+
+// An op's kernel inside a Session. Setup binds shapes and addresses (called again only when
+// the batch size, and with it the arena, changes); Run computes and never allocates.
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual Status Setup(const KernelIo& io) = 0;
+  virtual Status Run() = 0;
+  // "xnnpack" or "reference": what the last Setup chose.
+  const char* backend() const { return fast_ ? "xnnpack" : "reference"; }
+
+ protected:
+  bool fast_ = false;
+};
+
+using InferFn = Status (*)(const schema::Operator& op, const ShapeArgs& in, Shape* out);
+using FlopsFn = double (*)(const schema::Operator& op, const ShapeArgs& in, const Shape& out);
+using CreateFn = Status (*)(const KernelArgs& args, std::unique_ptr<Kernel>* out);
+
+struct OpDef {
+  schema::OpOptions type;
+  const char* name;
+  int min_inputs;
+  int max_inputs;
+  InferFn infer;
+  FlopsFn flops;
+  CreateFn create;
+};
+
+// nullptr for an op type this runtime does not know.
+const OpDef* FindOp(schema::OpOptions type);
+
+// Ops that write no new bytes (flops 0).
+double NoFlops(const schema::Operator& op, const ShapeArgs& in, const Shape& out);
+// One FLOP per output element.
+double ElementwiseFlops(const schema::Operator& op, const ShapeArgs& in, const Shape& out);
+
+}  // namespace frost::ops

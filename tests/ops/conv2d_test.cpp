@@ -1,0 +1,219 @@
+#include "op_test_util.hpp"
+
+namespace frost::testing {
+namespace {
+
+struct ConvCase {
+  int64_t n, h, w, c, o;
+  int kh, kw;
+  int stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  int groups = 1;
+  bool bias = true;
+  schema::FusedActivation fused = schema::FusedActivation::NONE;
+  float clip_min = 0, clip_max = 0;
+};
+
+int64_t OutSize(int64_t in, int pad_begin, int pad_end, int k, int stride, int dilation) {
+  return (in + pad_begin + pad_end - (int64_t(k) - 1) * dilation - 1) / stride + 1;
+}
+
+ModelBytes ConvModel(const ConvCase& c, const std::vector<float>& weight,
+                     const std::vector<float>& bias) {
+  ModelBuilder b;
+  int x = b.Input("x", {c.n, c.h, c.w, c.c});
+  int w = b.Constant("w", {c.o, c.kh, c.kw, c.c / c.groups}, weight);
+  int bias_t = c.bias ? b.Constant("b", {c.o}, bias) : -1;
+  auto fused = MakeFused(b.fbb(), c.fused, c.clip_min, c.clip_max);
+  auto options =
+      schema::CreateConv2D(b.fbb(), c.kh, c.kw, c.stride_h, c.stride_w, c.dilation_h, c.dilation_w,
+                           c.pad_top, c.pad_left, c.pad_bottom, c.pad_right, c.groups, fused);
+  const int64_t oh = OutSize(c.h, c.pad_top, c.pad_bottom, c.kh, c.stride_h, c.dilation_h);
+  const int64_t ow = OutSize(c.w, c.pad_left, c.pad_right, c.kw, c.stride_w, c.dilation_w);
+  std::vector<int> inputs = {x, w};
+  if (c.bias) inputs.push_back(bias_t);
+  int y = b.AddOp("conv", options, inputs, {c.n, oh, ow, c.o});
+  b.Output(y);
+  return b.Finish();
+}
+
+TEST_CASE("Conv2D reference and fast path match hand-computed values") {
+  // x = 1..9 in a 3x3 image, a 2x2 kernel of ones, bias 1.
+  ConvCase c{.n = 1, .h = 3, .w = 3, .c = 1, .o = 1, .kh = 2, .kw = 2};
+  std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  ModelBytes bytes = ConvModel(c, {1, 1, 1, 1}, {1});
+  for (bool reference : {true, false}) {
+    RunResult r = RunModel(bytes, {x}, 1, reference);
+    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    CHECK(r.outputs[0] == std::vector<float>{13, 17, 25, 29});
+  }
+  // Padding 1 and stride 2 with two output channels; weight channel 1 is 2x channel 0.
+  ConvCase p{.n = 1,
+             .h = 3,
+             .w = 3,
+             .c = 1,
+             .o = 2,
+             .kh = 2,
+             .kw = 2,
+             .stride_h = 2,
+             .stride_w = 2,
+             .pad_top = 1,
+             .pad_left = 1,
+             .pad_bottom = 1,
+             .pad_right = 1};
+  ModelBytes padded = ConvModel(p, {1, 1, 1, 1, 2, 2, 2, 2}, {0, 0.5f});
+  for (bool reference : {true, false}) {
+    RunResult r = RunModel(padded, {x}, 1, reference);
+    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    // Windows: {1}, {2,3}, {4,7}, {5,6,8,9}.
+    CHECK(r.outputs[0] == std::vector<float>{1, 2.5f, 5, 10.5f, 11, 22.5f, 28, 56.5f});
+  }
+}
+
+TEST_CASE("Conv2D depthwise and fused clip by hand") {
+  // Two channels, groups = 2, 1x1 kernel scaling channel 0 by 2 and channel 1 by -1, then
+  // Clip to [-1, 3].
+  ConvCase c{.n = 1,
+             .h = 1,
+             .w = 2,
+             .c = 2,
+             .o = 2,
+             .kh = 1,
+             .kw = 1,
+             .groups = 2,
+             .bias = false,
+             .fused = schema::FusedActivation::CLIP,
+             .clip_min = -1,
+             .clip_max = 3};
+  ModelBytes bytes = ConvModel(c, {2, -1}, {});
+  for (bool reference : {true, false}) {
+    RunResult r = RunModel(bytes, {{1, 2, 4, -0.5f}}, 1, reference);
+    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    CHECK(r.outputs[0] == std::vector<float>{2, -1, 3, 0.5f});
+  }
+}
+
+TEST_CASE("Conv2D fast path matches the reference") {
+  using F = schema::FusedActivation;
+  const std::vector<ConvCase> cases = {
+      {.n = 1,
+       .h = 8,
+       .w = 8,
+       .c = 3,
+       .o = 16,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1},
+      {.n = 2,
+       .h = 13,
+       .w = 11,
+       .c = 5,
+       .o = 7,
+       .kh = 3,
+       .kw = 3,
+       .stride_h = 2,
+       .stride_w = 2,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .fused = F::RELU},
+      {.n = 1,
+       .h = 15,
+       .w = 15,
+       .c = 3,
+       .o = 8,
+       .kh = 7,
+       .kw = 7,
+       .stride_h = 2,
+       .stride_w = 2,
+       .pad_top = 3,
+       .pad_left = 3,
+       .pad_bottom = 3,
+       .pad_right = 3},
+      {.n = 3, .h = 6, .w = 9, .c = 4, .o = 6, .kh = 1, .kw = 1},  // 1x1
+      {.n = 1,
+       .h = 9,
+       .w = 7,
+       .c = 4,
+       .o = 4,
+       .kh = 3,
+       .kw = 2,
+       .dilation_h = 2,  // dilation
+       .dilation_w = 3,
+       .pad_top = 2,
+       .pad_left = 1,
+       .pad_bottom = 0,
+       .pad_right = 2},
+      {.n = 1,
+       .h = 10,
+       .w = 10,
+       .c = 8,
+       .o = 8,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .groups = 8},  // depthwise
+      {.n = 2,
+       .h = 7,
+       .w = 5,
+       .c = 6,
+       .o = 12,
+       .kh = 3,
+       .kw = 3,
+       .stride_h = 2,
+       .groups = 6,
+       .bias = false},  // multiplier 2
+      {.n = 1,
+       .h = 9,
+       .w = 9,
+       .c = 8,
+       .o = 12,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 0,
+       .pad_left = 1,
+       .pad_bottom = 2,
+       .pad_right = 0,
+       .groups = 4,
+       .fused = F::CLIP,
+       .clip_min = -0.5f,
+       .clip_max = 0.5f},                                                            // grouped
+      {.n = 1, .h = 5, .w = 5, .c = 2, .o = 3, .kh = 5, .kw = 5, .fused = F::RELU},  // 1x1 out
+  };
+  uint32_t seed = 1;
+  for (const ConvCase& c : cases) {
+    CAPTURE(seed);
+    const int64_t weight_count = c.o * c.kh * c.kw * (c.c / c.groups);
+    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
+    ExpectFastMatchesReference(bytes, {Random(c.n * c.h * c.w * c.c, seed + 200)}, c.n);
+    ++seed;
+  }
+}
+
+TEST_CASE("Conv2D with Clip(min == max) falls back to the reference") {
+  ConvCase c{.n = 1,
+             .h = 4,
+             .w = 4,
+             .c = 2,
+             .o = 2,
+             .kh = 3,
+             .kw = 3,
+             .fused = schema::FusedActivation::CLIP,
+             .clip_min = 0.25f,
+             .clip_max = 0.25f};
+  ModelBytes bytes = ConvModel(c, Random(36, 7), Random(2, 8));
+  RunResult r = RunModel(bytes, {Random(32, 9)}, 1, false);
+  REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+  CHECK(r.kernels[0] == "Conv2D reference");
+  for (float v : r.outputs[0]) CHECK(v == 0.25f);
+}
+
+}  // namespace
+}  // namespace frost::testing

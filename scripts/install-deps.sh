@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages frost needs, only those that are missing.
+# Usage: scripts/install-deps.sh [build|test|demo]   (test adds Python/PyTorch and the ONNX test data)
+set -euo pipefail
+want=(cmake g++ make pkg-config
+      libxnnpack-dev libpthreadpool-dev libflatbuffers-dev flatbuffers-compiler
+      libonnx-dev libprotobuf-dev doctest-dev libstb-dev libjpeg-dev zlib1g-dev libcli11-dev
+      nlohmann-json3-dev dataset-fashion-mnist)
+case "${1:-build}" in
+  test) want+=(libonnx-testdata python3 python3-numpy python3-torch python3-torchvision python3-onnx) ;;
+  bench) want+=(libbenchmark-dev python3 python3-numpy python3-torch python3-torchvision python3-onnx nodejs npm) ;;
+esac
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -110,7 +110,7 @@ def export(arch, opset, dynamic, out_dir, batch, seed, size, keep_bn, name=None,
     if arch.startswith("vgg") and size % 224:
         # VGG's AdaptiveAvgPool2d((7, 7)) exports only when the 1/32 feature map is a
         # multiple of 7, i.e. the input a multiple of 224.
-        raise ValueError("%s exports only at sizes that are multiples of 224, not %d" % (arch, size))
+        raise ValueError("%s exports only at multiples of 224, not at size %d" % (arch, size))
     torch.set_num_threads(threads)
     os.makedirs(out_dir, exist_ok=True)
     name = name or case_name(arch, opset, dynamic, keep_bn)

@@ -269,8 +269,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--epochs", type=int,
-                        help="epochs for both networks (default: %d for the ResNet, %d for the VGG, "
-                        "about 3 minutes each on 2 cores)" % (EPOCHS["resnet"], EPOCHS["vgg"]))
+                        help="epochs for both networks (default: %d for the ResNet, %d for the "
+                        "VGG, about 3 minutes each on 2 cores)" % (EPOCHS["resnet"], EPOCHS["vgg"]))
     parser.add_argument("--only", choices=["resnet", "vgg"], help="train just one backbone")
     args = parser.parse_args()
     torch.set_num_threads(THREADS)

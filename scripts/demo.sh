@@ -24,6 +24,6 @@ for net in fashion_resnet fashion_vgg; do
   "$frost" eval "out/$net.frost" --data "$test_set" --classes 0,1,2,3,4
 done
 echo
-echo "PyTorch's own accuracy on the same images, as recorded when the backbones were trained:"
-grep -o '"[a-z_]*": {[^}]*"test_accuracy": [0-9.]*' models/fashion_backbones.json 2>/dev/null |
-  sed -E 's/"([a-z_]+)".*"test_accuracy": ([0-9.]+)/  \1: \2 %/' || true
+echo "PyTorch's accuracy on the same images when the backbones were trained (models/fashion_backbones.json):"
+grep -E '"(resnet|vgg)": \{|"test_accuracy_percent"' models/fashion_backbones.json |
+  paste - - | sed -E 's/.*"(resnet|vgg)".*: ([0-9.]+).*/  fashion_\1: \2 %/'

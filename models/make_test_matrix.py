@@ -67,8 +67,10 @@ def is_current(json_path, arch, opset, dynamic, keep_bn, batch):
     out_dir = os.path.dirname(json_path)
     files_present = all(os.path.exists(os.path.join(out_dir, p)) for p in facts["files"].values())
     return files_present and (facts["arch"], facts["opset"], facts["dynamic_batch"],
-                              facts["input_shape"], facts["seed"], facts.get("keep_bn")) == (
-        arch, opset, dynamic, [batch, 3, SIZE, SIZE], SEED, keep_bn)
+                              facts["input_shape"], facts["seed"], facts.get("keep_bn"),
+                              facts.get("residual_scale")) == (
+        arch, opset, dynamic, [batch, 3, SIZE, SIZE], SEED, keep_bn,
+        export_torchvision.RESIDUAL_SCALE)
 
 
 def manifest_entry(out_dir, facts, tier):

@@ -22,9 +22,12 @@ Status ReadLabels(const std::string& path, std::vector<std::string>* labels) {
   return Status::Ok();
 }
 
-Status ChannelValues(const std::string& what, const std::optional<std::vector<float>>& given,
+Status ChannelValues(const std::string& what, std::optional<std::vector<float>> given,
                      const std::vector<float>& imagenet, float other, int64_t channels,
                      std::vector<float>* out) {
+  if (given && given->size() == 1 && channels > 1) {
+    given = std::vector<float>(channels, (*given)[0]);  // one value for every channel
+  }
   if (given) {
     if (channels > 0 && static_cast<int64_t>(given->size()) != channels) {
       return Status::Error("--" + what + " has " + std::to_string(given->size()) +

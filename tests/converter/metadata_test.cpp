@@ -92,6 +92,16 @@ TEST_CASE("preprocessing values are checked against the input's channels") {
     CHECK(m.status.message().find("--mean has 3 values but the model input has 1 channels") !=
           std::string::npos);
   }
+  SUBCASE("one value applies to every channel") {
+    OnnxBuilder rgb = Classifier(3);
+    ConvertOptions options;
+    options.mean = std::vector<float>{0.5f};
+    options.std = std::vector<float>{2.f};
+    Converted m = Convert(rgb, dir, options);
+    REQUIRE_MESSAGE(m.status.ok(), m.status.message());
+    CHECK(m.model->preprocessing().mean == std::vector<float>{0.5f, 0.5f, 0.5f});
+    CHECK(m.model->preprocessing().std == std::vector<float>{2.f, 2.f, 2.f});
+  }
   SUBCASE("a zero std") {
     ConvertOptions options;
     options.std = std::vector<float>{0.f};

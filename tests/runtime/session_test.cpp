@@ -40,6 +40,7 @@ TEST_CASE("Fast path and reference agree on a whole network") {
   REQUIRE(kernels.size() == 9);
   CHECK(kernels[1] == "Conv2D xnnpack");
   CHECK(kernels[0] == "Transpose reference");
+  CHECK(kernels[6] == "Reshape in place");
 }
 
 TEST_CASE("A batch of N equals N single runs, and batch changes re-plan") {

@@ -127,7 +127,8 @@ class Session {
   std::vector<int64_t> TensorShape(const std::string& name, int64_t batch) const;
 
   // Per op, in execution order: "<op type> <backend>" for the batch last run, e.g.
-  // "Conv2D xnnpack" or "Transpose reference", to see which ops XNNPACK accelerates.
+  // "Conv2D xnnpack", "Transpose reference" or "Reshape in place" (shares its input's bytes),
+  // to see which ops XNNPACK accelerates.
   std::vector<std::string> KernelNames() const;
   // Bytes of the activation arena planned for the batch last run.
   size_t ArenaBytes() const;

@@ -50,8 +50,8 @@ class Kernel {
   virtual ~Kernel() = default;
   virtual Status Setup(const KernelIo& io) = 0;
   virtual Status Run() = 0;
-  // "xnnpack" or "reference": what the last Setup chose.
-  const char* backend() const { return fast_ ? "xnnpack" : "reference"; }
+  // "xnnpack", "reference" or "in place" (nothing to do): what the last Setup chose.
+  virtual const char* backend() const { return fast_ ? "xnnpack" : "reference"; }
 
  protected:
   bool fast_ = false;

@@ -12,31 +12,13 @@
 #include "frost/io/npy.hpp"
 #include "test_util.hpp"
 
-using frost::testing::ReadText;
+using frost::testing::Contains;
+using frost::testing::Frost;
+using frost::testing::Result;
 using frost::testing::ScratchDir;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-Result Frost(const ScratchDir& dir, const std::string& args) {
-  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
-  const std::string command =
-      std::string("'") + FROST_CLI_PATH + "' " + args + " >'" + out + "' 2>'" + err + "'";
-  const int status = std::system(command.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadText(out);
-  r.err = ReadText(err);
-  return r;
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 void AddInitializer(onnx::GraphProto* graph, const std::string& name,
                     const std::vector<int64_t>& dims, const std::vector<float>& values) {

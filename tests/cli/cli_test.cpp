@@ -13,33 +13,14 @@
 #include "frost/io/npy.hpp"
 #include "test_util.hpp"
 
-using frost::testing::ReadText;
+using frost::testing::Contains;
+using frost::testing::Frost;
+using frost::testing::Result;
 using frost::testing::ScratchDir;
 using frost::testing::TinyClassifier;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs `frost <args>` (args are shell words; the test's paths contain no quotes).
-Result Frost(const ScratchDir& dir, const std::string& args) {
-  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
-  const std::string command =
-      std::string("'") + FROST_CLI_PATH + "' " + args + " >'" + out + "' 2>'" + err + "'";
-  const int status = std::system(command.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadText(out);
-  r.err = ReadText(err);
-  return r;
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string WriteModel(const ScratchDir& dir, const std::string& name, const TinyClassifier& m) {
   const std::string path = dir.File(name);

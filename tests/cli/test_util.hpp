@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -50,6 +51,32 @@ inline std::string ReadText(const std::string& path) {
 inline void WriteBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// What a run of the built `frost` executable did.
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `frost <args>` (args are shell words; the test's paths contain no quotes), with
+// stdout and stderr captured in `dir`. FROST_CLI_PATH is the executable.
+#ifdef FROST_CLI_PATH
+inline Result Frost(const ScratchDir& dir, const std::string& args) {
+  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
+  const std::string command =
+      std::string("'") + FROST_CLI_PATH + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  const int status = std::system(command.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadText(out);
+  r.err = ReadText(err);
+  return r;
+}
+#endif
+
+inline bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
 }  // namespace frost::testing

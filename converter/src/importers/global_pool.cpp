@@ -1,12 +1,13 @@
-// GlobalAveragePool: the average over each channel's whole H x W plane ([N, C, H, W] ->
-// [N, C, 1, 1]). Frost supports 4-D inputs.
+// GlobalAveragePool and GlobalMaxPool: the average / maximum over each channel's whole
+// H x W plane ([N, C, H, W] -> [N, C, 1, 1]). Frost supports 4-D inputs.
 #include "importers/common.hpp"
 
 namespace frost::convert {
+namespace {
 
-OpImporter GlobalAveragePoolImporter() {
+OpImporter GlobalPoolImporter(const char* op_type) {
   OpImporter op;
-  op.op_type = "GlobalAveragePool";
+  op.op_type = op_type;
   op.import = [](Graph& g, Node& n) { return ImportWithAttributes(g, n, {}, 1, 1); };
   op.infer = [](Graph& g, Node& n) -> Status {
     const Tensor& x = In(g, n, 0);
@@ -19,5 +20,10 @@ OpImporter GlobalAveragePoolImporter() {
   };
   return op;
 }
+
+}  // namespace
+
+OpImporter GlobalAveragePoolImporter() { return GlobalPoolImporter("GlobalAveragePool"); }
+OpImporter GlobalMaxPoolImporter() { return GlobalPoolImporter("GlobalMaxPool"); }
 
 }  // namespace frost::convert

@@ -155,10 +155,7 @@ class BinaryKernel : public Kernel {
 };
 
 Status CreateBinary(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<BinaryKernel>(*args.op->options_as_Binary());
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<BinaryKernel>(args, out, *args.op->options_as_Binary());
 }
 
 }  // namespace

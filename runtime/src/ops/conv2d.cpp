@@ -161,10 +161,7 @@ class Conv2DKernel : public Kernel {
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<Conv2DKernel>(args);
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<Conv2DKernel>(args, out, args);
 }
 
 }  // namespace

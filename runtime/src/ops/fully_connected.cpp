@@ -89,10 +89,7 @@ class FullyConnectedKernel : public Kernel {
 };
 
 Status CreateFullyConnected(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<FullyConnectedKernel>(args);
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<FullyConnectedKernel>(args, out, args);
 }
 
 }  // namespace

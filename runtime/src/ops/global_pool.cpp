@@ -84,10 +84,7 @@ class GlobalPoolKernel : public Kernel {
 };
 
 Status CreateGlobalPool(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<GlobalPoolKernel>(args.op->options_as_GlobalPool()->kind());
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<GlobalPoolKernel>(args, out, args.op->options_as_GlobalPool()->kind());
 }
 
 }  // namespace

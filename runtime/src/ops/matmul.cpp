@@ -114,10 +114,7 @@ class MatMulKernel : public Kernel {
 };
 
 Status CreateMatMul(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<MatMulKernel>();
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<MatMulKernel>(args, out);
 }
 
 }  // namespace

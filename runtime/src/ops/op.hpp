@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "frost/frost.hpp"
@@ -56,6 +57,16 @@ class Kernel {
  protected:
   bool fast_ = false;
 };
+
+// The create step of every kernel with an Init: constructs K from `ctor_args`, then
+// Init(args) validates and prepares it.
+template <class K, class... A>
+Status MakeKernel(const KernelArgs& args, std::unique_ptr<Kernel>* out, A&&... ctor_args) {
+  auto kernel = std::make_unique<K>(std::forward<A>(ctor_args)...);
+  if (auto s = kernel->Init(args); !s) return s;
+  *out = std::move(kernel);
+  return Status::Ok();
+}
 
 using InferFn = Status (*)(const schema::Operator& op, const ShapeArgs& in, Shape* out);
 using FlopsFn = double (*)(const schema::Operator& op, const ShapeArgs& in, const Shape& out);

@@ -149,10 +149,7 @@ class Pool2DKernel : public Kernel {
 };
 
 Status CreatePool2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<Pool2DKernel>(*args.op->options_as_Pool2D());
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<Pool2DKernel>(args, out, *args.op->options_as_Pool2D());
 }
 
 }  // namespace

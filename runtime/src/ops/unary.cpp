@@ -198,10 +198,7 @@ class UnaryKernel : public Kernel {
 };
 
 Status CreateUnary(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  auto kernel = std::make_unique<UnaryKernel>(*args.op->options_as_Unary());
-  if (auto s = kernel->Init(args); !s) return s;
-  *out = std::move(kernel);
-  return Status::Ok();
+  return MakeKernel<UnaryKernel>(args, out, *args.op->options_as_Unary());
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ Command AddConvertCommand(CLI::App& app);
 Command AddInfoCommand(CLI::App& app);
 Command AddRunCommand(CLI::App& app);
 Command AddEvalCommand(CLI::App& app);
+Command AddFinetuneCommand(CLI::App& app);
 
 // Prints "frost: <message>" on stderr and returns kExitError.
 int ReportError(const Status& status);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "run.hpp"
 #include "frost/data.hpp"
 #include "frost/eval.hpp"
 #include "frost/io/progress.hpp"
@@ -15,7 +16,10 @@ namespace {
 
 struct EvalArgs {
   std::string model;
+  std::string head;
   std::string data;
+  size_t skip_per_class = 0;
+  size_t per_class = 0;
   std::vector<int> classes;
   int threads = 0;
   int batch = 64;
@@ -60,7 +64,7 @@ void PrintMetrics(const Metrics& m, const std::vector<std::string>& names) {
 
 int RunEval(const EvalArgs& args) {
   std::shared_ptr<const Model> model;
-  if (auto s = Model::Load(args.model, &model); !s) return ReportError(s);
+  if (auto s = LoadModel(args.model, args.head, &model); !s) return ReportError(s);
   data::InputSpec spec;
   if (auto s = data::InputSpecOf(*model, &spec); !s) return ReportError(s);
   std::unique_ptr<data::Dataset> opened;
@@ -70,6 +74,11 @@ int RunEval(const EvalArgs& args) {
     std::unique_ptr<data::Dataset> filtered;
     if (auto s = data::FilterClasses(dataset, args.classes, &filtered); !s) return ReportError(s);
     dataset = std::move(filtered);
+  }
+  if (args.skip_per_class > 0 || args.per_class > 0) {
+    dataset = data::PerClassRange(dataset, args.skip_per_class,
+                                  args.per_class > 0 ? args.per_class : SIZE_MAX);
+    if (dataset->size() == 0) return ReportError(Status::Error(args.data + ": no samples left"));
   }
   std::unique_ptr<Session> session;
   if (auto s = Session::Create(model, {.threads = args.threads}, &session); !s) {
@@ -109,6 +118,12 @@ Command AddEvalCommand(CLI::App& app) {
   cmd->add_option("--classes", args->classes,
                   "keep only these data set classes, relabelled 0..k-1 in this order")
       ->delimiter(',');
+  cmd->add_option("--skip-per-class", args->skip_per_class,
+                  "leave out the first N samples of each class (data set order)");
+  cmd->add_option("--per-class", args->per_class,
+                  "use at most N samples of each class (after --skip-per-class)");
+  cmd->add_option("--head", args->head,
+                  "a head-only file (frost finetune --head-only) to put on this backbone");
   cmd->add_option("--threads", args->threads, "threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--batch", args->batch, "images per run")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "print the metrics as one JSON object");

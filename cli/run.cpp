@@ -2,8 +2,22 @@
 #include "run.hpp"
 
 #include "commands.hpp"
+#include "frost/finetune.hpp"
 
 namespace frost::cli {
+
+Status LoadModel(const std::string& path, const std::string& head,
+                 std::shared_ptr<const Model>* out) {
+  std::shared_ptr<const Model> model;
+  if (auto s = Model::Load(path, &model); !s) return s;
+  if (head.empty()) {
+    *out = std::move(model);
+    return Status::Ok();
+  }
+  std::shared_ptr<const Model> head_model;
+  if (auto s = Model::Load(head, &head_model); !s) return s;
+  return AttachHead(*model, *head_model, out);
+}
 
 Command AddRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
@@ -20,6 +34,8 @@ Command AddRunCommand(CLI::App& app) {
       "Exit status: 0 success, 1 error (message on stderr), 2 bad command line.");
   command->add_option("model", args->model, ".frost file")->required();
   command->add_option("images", args->images, "image files to classify");
+  command->add_option("--head", args->head,
+                      "a head-only file (frost finetune --head-only) to put on this backbone");
   command->add_option("-i,--input", args->inputs, ".npy input, once per model input");
   command->add_option("-o,--output", args->outputs, ".npy output to write, once per model output");
   command->add_option("--top", args->top, "how many classes to print per image (default: 5)")
@@ -46,7 +62,7 @@ Command AddRunCommand(CLI::App& app) {
               return ReportUsage("--input and --output go together", *command);
             }
             std::shared_ptr<const Model> model;
-            if (Status s = Model::Load(args->model, &model); !s) return ReportError(s);
+            if (Status s = LoadModel(args->model, args->head, &model); !s) return ReportError(s);
             if (tensors && (args->inputs.size() != model->inputs().size() ||
                             args->outputs.size() != model->outputs().size())) {
               return ReportUsage(args->model + " has " + std::to_string(model->inputs().size()) +

@@ -120,6 +120,15 @@ Status Model::FromBytes(const uint8_t* bytes, size_t size, std::shared_ptr<const
   return Status::Ok();
 }
 
+Status Model::FromBytes(std::shared_ptr<const uint8_t> bytes, size_t size,
+                        std::shared_ptr<const Model>* out) {
+  std::shared_ptr<const Model> model;
+  if (auto s = FromBytes(bytes.get(), size, &model); !s) return s;
+  model->impl_->owned = std::move(bytes);
+  *out = std::move(model);
+  return Status::Ok();
+}
+
 const std::vector<TensorInfo>& Model::inputs() const { return impl_->inputs; }
 const std::vector<TensorInfo>& Model::outputs() const { return impl_->outputs; }
 const Preprocessing& Model::preprocessing() const { return impl_->preprocessing; }

@@ -2,6 +2,7 @@
 // never re-validate. Immutable after Load, hence safe to share between threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +22,7 @@ struct Model::Impl {
   const uint8_t* bytes = nullptr;
   size_t size = 0;
   std::string path;
+  std::shared_ptr<const uint8_t> owned;  // FromBytes with ownership
 
   const schema::Model* fb = nullptr;
   const uint8_t* data = nullptr;  // data segment

@@ -58,6 +58,11 @@ std::unique_ptr<Dataset> Select(std::shared_ptr<const Dataset> base, std::vector
 Status FilterClasses(std::shared_ptr<const Dataset> base, const std::vector<int>& classes,
                      std::unique_ptr<Dataset>* out);
 
+// Per class, the samples after the first `skip` and at most `count` of them, in data set order
+// ("the first 10 images of each class": skip 0, count 10; "all but the first 500": skip 500).
+std::unique_ptr<Dataset> PerClassRange(std::shared_ptr<const Dataset> base, size_t skip,
+                                       size_t count = SIZE_MAX);
+
 // Class names a Fashion-MNIST / MNIST IDX set gets when its file name says which it is.
 std::vector<std::string> FashionMnistClassNames();
 

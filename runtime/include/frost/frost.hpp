@@ -72,6 +72,9 @@ class Model {
   static Status Load(const std::string& path, std::shared_ptr<const Model>* out);
   // Same checks on bytes in memory; `bytes` must stay alive and 64-byte aligned.
   static Status FromBytes(const uint8_t* bytes, size_t size, std::shared_ptr<const Model>* out);
+  // Same, the model keeping `bytes` alive (e.g. a model composed in memory).
+  static Status FromBytes(std::shared_ptr<const uint8_t> bytes, size_t size,
+                          std::shared_ptr<const Model>* out);
   ~Model();
 
   const std::vector<TensorInfo>& inputs() const;

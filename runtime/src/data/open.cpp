@@ -103,6 +103,19 @@ Status FilterClasses(std::shared_ptr<const Dataset> base, const std::vector<int>
   return Status::Ok();
 }
 
+std::unique_ptr<Dataset> PerClassRange(std::shared_ptr<const Dataset> base, size_t skip,
+                                       size_t count) {
+  std::vector<size_t> seen(base->num_classes(), 0), indices;
+  for (size_t i = 0; i < base->size(); ++i) {
+    const int label = base->label(i);
+    if (label < 0) continue;
+    if (size_t(label) >= seen.size()) seen.resize(size_t(label) + 1, 0);
+    const size_t rank = seen[size_t(label)]++;
+    if (rank >= skip && rank - skip < count) indices.push_back(i);
+  }
+  return Select(std::move(base), std::move(indices));
+}
+
 std::vector<std::string> FashionMnistClassNames() {
   return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
           "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};

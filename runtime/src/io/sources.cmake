@@ -10,4 +10,5 @@ list(APPEND FROST_RUNTIME_SOURCES
   src/io/npy_header.cpp
   src/io/progress.cpp
   src/io/read_file.cpp
+  src/io/sha256.cpp
 )

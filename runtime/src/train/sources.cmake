@@ -15,3 +15,10 @@ list(APPEND FROST_RUNTIME_SOURCES
   src/train/trainer_epoch.cpp)
 # sqrt without errno lets the optimiser loops vectorise; results are unchanged.
 set_source_files_properties(src/train/optimizer.cpp PROPERTIES COMPILE_OPTIONS -fno-math-errno)
+# Fine-tuning API and the files that carry a trained head (frost/finetune.hpp).
+list(APPEND FROST_RUNTIME_SOURCES
+  src/heads/attach_draft.cpp
+  src/heads/emit.cpp
+  src/heads/fine_tuner.cpp
+  src/heads/head_draft.cpp
+  src/heads/head_files.cpp)

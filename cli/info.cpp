@@ -117,6 +117,10 @@ void PrintText(const Json& f) {
                     Shape(head["shape"]) + " -> " + head["ops"].dump() + " op(s), " +
                     Grouped(head["params"].get<uint64_t>()) + " params");
   }
+  if (head.contains("backbone_sha256")) {
+    row("backbone", "head-only file for the backbone with SHA-256 " +
+                        head["backbone_sha256"].get<std::string>() + " (frost run BASE --head FILE)");
+  }
   const Json& m = f["memory"];
   row("memory", "file " + Bytes(m["file_bytes"].get<uint64_t>()) + ", weights " +
                     Bytes(m["weight_bytes"].get<uint64_t>()) + ", activations " +

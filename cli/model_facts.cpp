@@ -95,6 +95,10 @@ Json ModelFacts(const Model& model) {
                             {"crop_fraction", p.crop_fraction}};
   facts["labels"] = {{"count", model.labels().size()}, {"names", model.labels()}};
   facts["head"] = HeadFacts(*fb);
+  // A head-only file: the backbone it belongs to.
+  if (fb->backbone_sha256() && fb->backbone_sha256()->size() > 0) {
+    facts["head"]["backbone_sha256"] = fb->backbone_sha256()->str();
+  }
   facts["memory"] = {{"file_bytes", stats.file_bytes},
                      {"weight_bytes", stats.weight_bytes},
                      {"arena_bytes", stats.arena_bytes}};

@@ -22,3 +22,8 @@ set(FROST_RUNTIME_SOURCES
   src/ops/transpose.cpp
   src/ops/unary.cpp
 )
+# The C API (include/frost/frost.h): a thin layer over the C++ API.
+list(APPEND FROST_RUNTIME_SOURCES
+  src/c_api/errors.cpp
+  src/c_api/finetune.cpp
+  src/c_api/model_session.cpp)

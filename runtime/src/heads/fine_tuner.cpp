@@ -232,6 +232,10 @@ Status FineTuner::Fit(const train::EpochCallback& on_epoch) {
 Status FineTuner::Evaluate(const data::Dataset& data, Metrics* out) {
   Impl& m = *impl_;
   if (!m.trainer) return Status::Error("no head yet: call Start() or Fit() first");
+  if (!data.class_names().empty() && data.class_names() != m.class_names) {
+    return Status::Error("the data set's classes are not the ones the head was trained on; "
+                         "its labels would be scored against the wrong outputs");
+  }
   DatasetOutputs features;
   if (auto s = RunDataset(*m.session, *m.backbone, data, m.options.batch, &features,
                           m.feature_name);

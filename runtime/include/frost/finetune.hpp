@@ -70,7 +70,8 @@ class FineTuner {
   Status AddImage(const io::Image& image, int label, bool validation = false);
   // One sample already preprocessed: the model input's floats for batch 1 (ONNX layout).
   Status AddInput(const float* input, int label, bool validation = false);
-  // Every sample of `data` (its class names become the classes if none were set).
+  // Every sample of `data` (its class names become the classes if none were set); its
+  // features are all computed when this returns.
   Status AddDataset(const data::Dataset& data, bool validation = false,
                     const ProgressFn& progress = nullptr);
   size_t num_samples(bool validation = false) const;

@@ -191,8 +191,11 @@ Status FineTuner::AddDataset(const data::Dataset& data, bool validation,
     if (auto s = m.Commit(data.label(i), validation); !s) {
       return Status::Error(data.Describe(i) + ": " + s.message());
     }
-    if (progress && (m.pending.empty() || i + 1 == data.size())) progress(i + 1, data.size());
+    if (progress && m.pending.empty()) progress(i + 1, data.size());
   }
+  // The last partial batch too, so that the features exist when this returns.
+  if (auto s = m.Flush(); !s) return s;
+  if (progress) progress(data.size(), data.size());
   return Status::Ok();
 }
 

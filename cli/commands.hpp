@@ -24,6 +24,7 @@ Command AddInfoCommand(CLI::App& app);
 Command AddRunCommand(CLI::App& app);
 Command AddEvalCommand(CLI::App& app);
 Command AddFinetuneCommand(CLI::App& app);
+Command AddBenchCommand(CLI::App& app);
 
 // Prints "frost: <message>" on stderr and returns kExitError.
 int ReportError(const Status& status);

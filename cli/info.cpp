@@ -4,46 +4,11 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "format.hpp"
 #include "model_facts.hpp"
 
 namespace frost::cli {
 namespace {
-
-// 11689512 -> "11,689,512"
-std::string Grouped(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-// 3.64e9, "FLOP" -> "3.64 GFLOP"; 288, "FLOP" -> "288 FLOP"; 11.7e6, "" -> "11.7 M".
-std::string Scaled(double value, const std::string& unit) {
-  const char* prefixes[] = {"", "k", "M", "G", "T"};
-  int i = 0;
-  while (value >= 1000 && i < 4) {
-    value /= 1000;
-    ++i;
-  }
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), i == 0 ? "%.0f" : "%.3g", value);
-  std::string s = std::string(buffer) + " " + prefixes[i] + unit;
-  while (s.back() == ' ') s.pop_back();
-  return s;
-}
-
-std::string Bytes(uint64_t bytes) {
-  char buffer[64];
-  if (bytes < 1024) return std::to_string(bytes) + " B";
-  const double kib = bytes / 1024.0;
-  if (kib < 1024)
-    std::snprintf(buffer, sizeof(buffer), "%.1f KiB", kib);
-  else
-    std::snprintf(buffer, sizeof(buffer), "%.1f MiB", kib / 1024);
-  return buffer;
-}
 
 std::string Shape(const Json& shape) {
   if (shape.is_null()) return "?";

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddRunCommand(app));
   commands.push_back(AddEvalCommand(app));
   commands.push_back(AddFinetuneCommand(app));
+  commands.push_back(AddBenchCommand(app));
 
   // CLI11 would say "a subcommand is required" for a mistyped command; name it instead.
   if (argc > 1 && argv[1][0] != '-') {

@@ -2,6 +2,7 @@
 // pool. Prepare (shapes, plan, kernel setup) runs only when the batch size changes.
 #include <pthreadpool.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -69,6 +70,7 @@ struct Session::Impl {
   size_t arena_capacity = 0;
   std::vector<float*> data;  // per tensor
   std::vector<bool> skip;    // per op: empty output, nothing to compute
+  std::vector<double> op_seconds;  // per op, the last run (SessionOptions::profile only)
 
   ~Impl() {
     kernels.clear();  // XNNPACK operators before the pool they were set up with
@@ -81,6 +83,9 @@ struct Session::Impl {
   // Shapes, memory plan, arena and kernel setup for `batch`; a no-op if it is the current one.
   Status Prepare(int64_t batch);
   Status RunOps(const std::vector<bool>* needed);
+  // RunOps with a steady-clock reading around every op, into op_seconds. A loop of its own so
+  // that sessions without `profile` run exactly the plain loop.
+  Status RunOpsTimed(const std::vector<bool>* needed);
   int FindTensor(const std::string& name) const {
     auto it = m->tensor_by_name.find(name);
     return it == m->tensor_by_name.end() ? -1 : it->second;
@@ -195,9 +200,22 @@ Status Session::Impl::Prepare(int64_t new_batch) {
 }
 
 Status Session::Impl::RunOps(const std::vector<bool>* needed) {
+  if (options.profile) return RunOpsTimed(needed);
   for (size_t i = 0; i < kernels.size(); ++i) {
     if (skip[i] || (needed && !(*needed)[i])) continue;
     if (auto s = kernels[i]->Run(); !s) return Status::Error(m->OpName(i) + ": " + s.message());
+  }
+  return Status::Ok();
+}
+
+Status Session::Impl::RunOpsTimed(const std::vector<bool>* needed) {
+  using Clock = std::chrono::steady_clock;
+  op_seconds.assign(kernels.size(), 0.0);
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    if (skip[i] || (needed && !(*needed)[i])) continue;
+    const Clock::time_point start = Clock::now();
+    if (auto s = kernels[i]->Run(); !s) return Status::Error(m->OpName(i) + ": " + s.message());
+    op_seconds[i] = std::chrono::duration<double>(Clock::now() - start).count();
   }
   return Status::Ok();
 }
@@ -328,5 +346,25 @@ std::vector<std::string> Session::KernelNames() const {
 }
 
 size_t Session::ArenaBytes() const { return impl_->plan.arena_bytes; }
+
+std::vector<OpTiming> Session::Profile() const {
+  const Impl& s = *impl_;
+  const Model::Impl& m = *s.m;
+  std::vector<OpTiming> timings(s.kernels.size());
+  for (int i = 0; i < int(s.kernels.size()); ++i) {
+    const schema::Operator& op = *m.ops[i];
+    const ops::OpDef* def = ops::FindOp(op.options_type());
+    OpTiming& t = timings[i];
+    t.name = op.name() ? op.name()->str() : "";
+    t.type = def->name;
+    t.backend = s.kernels[i]->backend();
+    if (size_t(i) < s.op_seconds.size()) t.seconds = s.op_seconds[i];
+    // The same count Model::Stats sums, at the session's batch instead of batch 1.
+    if (s.batch > 0) {
+      t.flops = def->flops(op, OpShapeArgs(m, i, s.shapes), s.shapes[op.outputs()->Get(0)]);
+    }
+  }
+  return timings;
+}
 
 }  // namespace frost

@@ -104,6 +104,17 @@ class Model {
 struct SessionOptions {
   int threads = 1;          // 0 = all cores
   bool reference = false;   // run the plain C++ reference kernels only (the judge of correctness)
+  bool profile = false;     // time every op of every run (Session::Profile); off costs nothing
+};
+
+// One op of the last run, as Session::Profile reports it.
+struct OpTiming {
+  std::string name;     // the op's name in the model (from ONNX), e.g. "Conv_0"
+  std::string type;     // frost op type, e.g. "Conv2D"
+  std::string backend;  // "xnnpack", "reference" or "in place", as in Session::KernelNames
+  double seconds = 0;   // wall time of the op in the last Run/RunTo; 0 if it did not run
+                        // there, or if the session was created without `profile`
+  double flops = 0;     // FLOPs of the op at the batch last run (multiply-add = 2)
 };
 
 // One per thread: owns the activation arena, the XNNPACK operators and a thread pool.
@@ -135,6 +146,11 @@ class Session {
   std::vector<std::string> KernelNames() const;
   // Bytes of the activation arena planned for the batch last run.
   size_t ArenaBytes() const;
+  // Per op, in execution order: name, type, backend, FLOPs at the batch last run and, with
+  // SessionOptions::profile, the seconds each op took in the last Run or RunTo (steady clock,
+  // wall time; with threads > 1 an op's time covers all its threads). The input and output
+  // copies of Run are not in any op.
+  std::vector<OpTiming> Profile() const;
 
   struct Impl;
 

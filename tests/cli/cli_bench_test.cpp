@@ -15,14 +15,10 @@ using frost::testing::Frost;
 using frost::testing::Result;
 using frost::testing::ScratchDir;
 using frost::testing::TinyClassifier;
+using frost::testing::WriteModel;
 
 namespace {
 
-std::string WriteModel(const ScratchDir& dir, const std::string& name, const TinyClassifier& m) {
-  const std::string path = dir.File(name);
-  REQUIRE(m.Build().WriteFile(path));
-  return path;
-}
 
 nlohmann::json BenchJson(const ScratchDir& dir, const std::string& args) {
   const Result r = Frost(dir, "bench " + args + " --json");

@@ -4,11 +4,14 @@
 // so every output can be computed by hand: logits = W . flatten(x) + b.
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "model_builder.hpp"
+#include "test_util.hpp"
 
 namespace frost::testing {
 
@@ -70,5 +73,13 @@ struct TinyClassifier {
 
   inline static const std::vector<int64_t> kFlatten = {0, -1};
 };
+
+// Writes `m` to dir/name and returns the path.
+inline std::string WriteModel(const ScratchDir& dir, const std::string& name,
+                              const TinyClassifier& m) {
+  const std::string path = dir.File(name);
+  REQUIRE(m.Build().WriteFile(path));
+  return path;
+}
 
 }  // namespace frost::testing

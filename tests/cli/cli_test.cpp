@@ -18,15 +18,11 @@ using frost::testing::Frost;
 using frost::testing::Result;
 using frost::testing::ScratchDir;
 using frost::testing::TinyClassifier;
+using frost::testing::WriteModel;
 
 namespace {
 
 
-std::string WriteModel(const ScratchDir& dir, const std::string& name, const TinyClassifier& m) {
-  const std::string path = dir.File(name);
-  REQUIRE(m.Build().WriteFile(path));
-  return path;
-}
 
 std::vector<float> RandomValues(size_t n, unsigned seed) {
   std::mt19937 rng(seed);

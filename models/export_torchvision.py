@@ -6,6 +6,8 @@ Writes into --out:
   <name>.input.npy      seeded float32 NCHW input, --batch samples
   <name>.expected.npy   PyTorch's output for that input (eval mode, fp32)
   <name>.json           arch, opset, dynamic batch, BN handling, shapes, max |output|, timings
+  <name>.pt             with --state-dict: the same network's state_dict (torch.save), for
+                        running it natively in PyTorch (benchmarks/peers/torch_worker.py)
 
 <name> is <arch>_op<opset>_<static|dynamic>[_bn] unless --name is given.
 
@@ -22,6 +24,7 @@ that exercises frost's own BN folding.
 Usage:
   /usr/bin/python3 models/export_torchvision.py --arch resnet18 --opset 13 --out DIR
       [--dynamic-batch] [--batch 2] [--seed 0] [--size 224] [--keep-bn] [--name NAME]
+      [--state-dict]
 """
 
 import argparse
@@ -116,7 +119,8 @@ def graph_facts(onnx_path):
     }
 
 
-def export(arch, opset, dynamic, out_dir, batch, seed, size, keep_bn, name=None, threads=2):
+def export(arch, opset, dynamic, out_dir, batch, seed, size, keep_bn, name=None, threads=2,
+           state_dict=False):
     """Exports one case; returns the JSON facts written beside it."""
     if arch not in ARCHS:
         raise ValueError("unknown arch %r (known: %s)" % (arch, ", ".join(ARCHS)))
@@ -131,7 +135,7 @@ def export(arch, opset, dynamic, out_dir, batch, seed, size, keep_bn, name=None,
     name = name or case_name(arch, opset, dynamic, keep_bn)
     paths = {k: os.path.join(out_dir, name + ext) for k, ext in
              [("onnx", ".onnx"), ("input", ".input.npy"), ("expected", ".expected.npy"),
-              ("json", ".json")]}
+              ("json", ".json")] + ([("state_dict", ".pt")] if state_dict else [])}
 
     start = time.perf_counter()
     model = build_model(arch, seed, size)
@@ -166,6 +170,13 @@ def export(arch, opset, dynamic, out_dir, batch, seed, size, keep_bn, name=None,
     np.save(paths["input"], x)
     np.save(paths["expected"], y)
     reference_s = time.perf_counter() - start
+
+    if state_dict:
+        # The very network the ONNX file was exported from, so PyTorch can run it natively
+        # with identical weights (rebuilding it would redo the BatchNorm calibration).
+        tmp_path = paths["state_dict"] + ".tmp"
+        torch.save(model.state_dict(), tmp_path)
+        os.replace(tmp_path, paths["state_dict"])
 
     graph = graph_facts(paths["onnx"])
     facts = {
@@ -208,6 +219,8 @@ def main():
     parser.add_argument("--size", type=int, default=224, help="input height and width")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--name", help="file name stem (default: derived from the options)")
+    parser.add_argument("--state-dict", action="store_true",
+                        help="also write <name>.pt, the network's state_dict (torch.save)")
     args = parser.parse_args()
     if args.batch < 1:
         parser.error("--batch must be at least 1")
@@ -215,7 +228,7 @@ def main():
         parser.error("--size must be at least 32 (five stride-2 stages)")
     try:
         facts = export(args.arch, args.opset, args.dynamic_batch, args.out, args.batch, args.seed,
-                       args.size, args.keep_bn, args.name, args.threads)
+                       args.size, args.keep_bn, args.name, args.threads, args.state_dict)
     except ValueError as e:
         parser.error(str(e))
     print(json.dumps({k: facts[k] for k in ("name", "onnx_bytes", "max_abs_output", "seconds")}))

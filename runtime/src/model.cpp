@@ -105,6 +105,15 @@ Status Model::Load(const std::string& path, std::shared_ptr<const Model>* out) {
   return Status::Ok();
 }
 
+void Model::Impl::ReleasePages(const uint8_t* begin, size_t size) const {
+  if (mapping == nullptr || size == 0) return;
+  const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+  const uintptr_t first = (uintptr_t(begin) + page - 1) / page * page;
+  const uintptr_t last = (uintptr_t(begin) + size) / page * page;
+  // Read-only private file mapping: dropped pages fault back in from the file, unchanged.
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 Status Model::FromBytes(const uint8_t* bytes, size_t size, std::shared_ptr<const Model>* out) {
   if (bytes == nullptr && size > 0) return Status::Error("bytes is null");
   if (reinterpret_cast<uintptr_t>(bytes) % 64 != 0) {

@@ -44,6 +44,11 @@ struct Model::Impl {
   Preprocessing preprocessing;
   std::vector<std::string> labels;
 
+  // Tells the kernel it may drop the mapped pages wholly inside [begin, begin + size) (e.g.
+  // weights XNNPACK has packed into its own buffers): they are re-read from the file if
+  // touched again. Only for a model mapped from a file; a no-op otherwise.
+  void ReleasePages(const uint8_t* begin, size_t size) const;
+
   int num_tensors() const { return int(shapes.size()); }
   const schema::Tensor& tensor(int i) const { return *fb->tensors()->Get(i); }
   std::string TensorName(int i) const;  // "tensor 3 'conv1.weight'"

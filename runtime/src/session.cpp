@@ -149,6 +149,16 @@ Status Session::Impl::CreateKernels() {
     if (auto s = ops::FindOp(op.options_type())->create(args, &kernel); !s) {
       return Status::Error(m->OpName(i) + ": " + s.message());
     }
+    // Weights XNNPACK packed into its own buffers are not read from the file again: the
+    // kernel may drop their pages at once, so they are resident once (packed), not twice.
+    // (Should a kernel fall back to its reference path, its pages simply fault back in.)
+    if (!options.reference) {
+      for (size_t k = 0; k < op.inputs()->size(); ++k) {
+        const int t = op.inputs()->Get(k);
+        if (t < 0 || m->constant_data[t] == nullptr || !PackedAtCreate(op, k)) continue;
+        m->ReleasePages(m->constant_data[t], size_t(ElementCount(m->shapes[t])) * sizeof(float));
+      }
+    }
     kernels.push_back(std::move(kernel));
   }
   return Status::Ok();

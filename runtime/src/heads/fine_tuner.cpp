@@ -172,6 +172,7 @@ Status FineTuner::AddInput(const float* input, int label, bool validation) {
 Status FineTuner::AddDataset(const data::Dataset& data, bool validation,
                              const ProgressFn& progress) {
   Impl& m = *impl_;
+  if (m.trainer) return Status::Error("samples can only be added before training starts");
   if (data.sample_elements() != m.input_elements) {
     return Status::Error("the data set's samples have " + std::to_string(data.sample_elements()) +
                          " values, the model's input " + std::to_string(m.input_elements));
@@ -180,30 +181,43 @@ Status FineTuner::AddDataset(const data::Dataset& data, bool validation,
     if (!m.names_given) {
       if (auto s = SetClassNames(data.class_names()); !s) return s;
     } else if (data.class_names() != m.class_names) {
-      std::string a, b;
-      for (const auto& n : data.class_names()) a += (a.empty() ? "" : ", ") + n;
-      for (const auto& n : m.class_names) b += (b.empty() ? "" : ", ") + n;
-      return Status::Error("the data set's classes (" + a + ") are not the classes set (" + b + ")");
+      auto join = [](const std::vector<std::string>& names) {
+        std::string text;
+        for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+        return text;
+      };
+      return Status::Error("the data set's classes (" + join(data.class_names()) +
+                           ") are not the classes set (" + join(m.class_names) + ")");
     }
   }
   for (size_t i = 0; i < data.size(); ++i) {
-    if (auto s = data.Get(i, m.NextSlot()); !s) return s;
-    if (auto s = m.Commit(data.label(i), validation); !s) {
+    if (auto s = m.CheckLabel(data.label(i)); !s) {
       return Status::Error(data.Describe(i) + ": " + s.message());
     }
-    if (progress && m.pending.empty()) progress(i + 1, data.size());
   }
-  // The last partial batch too, so that the features exist when this returns.
+  if (data.size() == 0) return Status::Ok();
+  // Samples added one by one before this keep their place in the order.
   if (auto s = m.Flush(); !s) return s;
-  if (progress) progress(data.size(), data.size());
+  DatasetOutputs features;
+  if (auto s = RunDataset(*m.session, *m.backbone, data, m.options.batch, &features,
+                          m.feature_name, progress);
+      !s) {
+    return s;  // names the samples
+  }
+  train::FeatureSet& set = validation ? m.val : m.train;
+  set.features.insert(set.features.end(), features.values.begin(), features.values.end());
+  for (size_t i = 0; i < data.size(); ++i) {
+    set.labels.push_back(data.label(i));
+    m.max_label = std::max(m.max_label, data.label(i));
+  }
   return Status::Ok();
 }
 
 size_t FineTuner::num_samples(bool validation) const {
-  size_t n = validation ? impl_->val.size() : impl_->train.size();
-  for (const auto& p : impl_->pending) n += p.validation == validation;
-  if (impl_->trainer) n = validation ? impl_->trainer->val_set().size()
-                                     : impl_->trainer->train_set().size();
+  const Impl& m = *impl_;
+  if (m.trainer) return validation ? m.trainer->val_set().size() : m.trainer->train_set().size();
+  size_t n = validation ? m.val.size() : m.train.size();
+  for (const auto& p : m.pending) n += p.validation == validation;
   return n;
 }
 

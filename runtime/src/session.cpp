@@ -53,6 +53,16 @@ void CopyLogical(const schema::Tensor& t, const Shape& shape, const float* src, 
 
 }  // namespace
 
+bool KernelsAvailable(ConvKernels k) {
+  switch (k) {
+    case ConvKernels::kAvx2: return kernels::CpuSupports(kernels::Isa::kAvx2);
+    case ConvKernels::kAvx512: return kernels::CpuSupports(kernels::Isa::kAvx512);
+    case ConvKernels::kAuto:
+    case ConvKernels::kXnnpack: break;
+  }
+  return true;
+}
+
 struct Session::Impl {
   std::shared_ptr<const Model> model;
   const Model::Impl* m = nullptr;
@@ -71,6 +81,7 @@ struct Session::Impl {
   std::vector<float*> data;  // per tensor
   std::vector<bool> skip;    // per op: empty output, nothing to compute
   std::vector<double> op_seconds;  // per op, the last run (SessionOptions::profile only)
+  kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels
 
   ~Impl() {
     kernels.clear();  // XNNPACK operators before the pool they were set up with
@@ -78,6 +89,7 @@ struct Session::Impl {
   }
 
   Status Init();
+  Status ChooseKernels();
   void BindConstants();
   Status CreateKernels();
   // Shapes, memory plan, arena and kernel setup for `batch`; a no-op if it is the current one.
@@ -106,9 +118,24 @@ Status Session::Impl::Init() {
                            ": this runtime runs FLOAT32 models only");
     }
   }
+  if (auto s = ChooseKernels(); !s) return s;
   BindConstants();
   if (auto s = CreateKernels(); !s) return s;
   return Prepare(m->stored_batch);
+}
+
+Status Session::Impl::ChooseKernels() {
+  switch (options.conv_kernels) {
+    case ConvKernels::kAuto: isa = kernels::SelectedIsa(); break;
+    case ConvKernels::kXnnpack: isa = kernels::Isa::kNone; break;
+    case ConvKernels::kAvx2: isa = kernels::Isa::kAvx2; break;
+    case ConvKernels::kAvx512: isa = kernels::Isa::kAvx512; break;
+  }
+  if (!kernels::CpuSupports(isa)) {
+    return Status::Error(std::string("this CPU cannot run frost's ") + kernels::IsaName(isa) +
+                         " kernels");
+  }
+  return Status::Ok();
 }
 
 void Session::Impl::BindConstants() {
@@ -141,6 +168,10 @@ Status Session::Impl::CreateKernels() {
     ops::KernelArgs args;
     args.op = &op;
     args.reference = options.reference;
+    args.isa = isa;
+    args.release = [this](const void* data, size_t bytes) {
+      m->ReleasePages(static_cast<const uint8_t*>(data), bytes);
+    };
     for (int32_t t : *op.inputs()) {
       args.constants.push_back(t < 0 ? nullptr : constants[t]);
       args.shapes.push_back(t < 0 ? Shape{} : m->shapes[t]);

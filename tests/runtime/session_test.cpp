@@ -38,7 +38,7 @@ TEST_CASE("Fast path and reference agree on a whole network") {
   ExpectClose(RunBatch(*fast, in, 4), RunBatch(*ref, in, 4), 1e-5f);
   const auto kernels = fast->KernelNames();
   REQUIRE(kernels.size() == 9);
-  CHECK(kernels[1] == "Conv2D xnnpack");
+  CHECK(kernels[1] != "Conv2D reference");  // frost's own (avx512, avx2) or XNNPACK's
   CHECK(kernels[0] == "Transpose reference");
   CHECK(kernels[6] == "Reshape in place");
 }

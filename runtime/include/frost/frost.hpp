@@ -101,17 +101,27 @@ class Model {
   std::unique_ptr<Impl> impl_;
 };
 
+// Which fast kernels run Conv2D (one group) and FullyConnected; every other op runs on XNNPACK.
+// kAuto: frost's own, for the best instruction set this CPU has (AVX-512, else AVX2 + FMA +
+// F16C), else XNNPACK's; the environment variable FROST_KERNELS=xnnpack or =avx2 caps it.
+// kAvx2 / kAvx512 ask for that set (Session::Create fails on a CPU without it).
+enum class ConvKernels { kAuto, kXnnpack, kAvx2, kAvx512 };
+
+// Whether this CPU can run `kernels` (kAuto and kXnnpack: always).
+bool KernelsAvailable(ConvKernels kernels);
+
 struct SessionOptions {
   int threads = 1;          // 0 = all cores
   bool reference = false;   // run the plain C++ reference kernels only (the judge of correctness)
   bool profile = false;     // time every op of every run (Session::Profile); off costs nothing
+  ConvKernels conv_kernels = ConvKernels::kAuto;
 };
 
 // One op of the last run, as Session::Profile reports it.
 struct OpTiming {
   std::string name;     // the op's name in the model (from ONNX), e.g. "Conv_0"
   std::string type;     // frost op type, e.g. "Conv2D"
-  std::string backend;  // "xnnpack", "reference" or "in place", as in Session::KernelNames
+  std::string backend;  // "avx512", "avx2", "xnnpack", "reference" or "in place" (KernelNames)
   double seconds = 0;   // wall time of the op in the last Run/RunTo; 0 if it did not run
                         // there, or if the session was created without `profile`
   double flops = 0;     // FLOPs of the op at the batch last run (multiply-add = 2)

@@ -3,6 +3,7 @@
 // groups == C): [groups * group_out, KH, KW, group_in].
 #include <cmath>
 
+#include "kernels/conv.hpp"
 #include "ops/fused.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
@@ -116,7 +117,9 @@ class Conv2DKernel : public Kernel {
   Status Init(const KernelArgs& args) {
     channels_ = args.shapes[0][3];
     Clamp clamp = ClampOf(a_.fused());
-    if (args.reference || !clamp.xnn_compatible()) return Status::Ok();
+    if (args.reference) return Status::Ok();
+    if (a_.groups() == 1 && args.isa != kernels::Isa::kNone) return InitOwn(args);
+    if (!clamp.xnn_compatible()) return Status::Ok();
     const int64_t groups = a_.groups();
     const int64_t channels = channels_;
     const int64_t out_channels = weight_shape_[0];
@@ -133,6 +136,7 @@ class Conv2DKernel : public Kernel {
     io_ = io;
     fast_ = false;
     const Shape& x = io.input_shapes[0];
+    if (packed_ != nullptr) return Status::Ok();
     // The operator was made for the stored channel count; a graph that moves the batch into
     // the channels (never a sane one) runs on the reference kernel instead.
     if (!op_ || x[3] != channels_) return Status::Ok();
@@ -144,13 +148,47 @@ class Conv2DKernel : public Kernel {
   }
 
   Status Run() override {
+    if (packed_ != nullptr && io_.input_shapes[0][3] == channels_) {
+      const Shape& x = io_.input_shapes[0];
+      const Shape& y = io_.output_shape;
+      const Clamp clamp = ClampOf(a_.fused());
+      kernels::ConvF32(isa_, params_, *packed_, io_.inputs[0], x[0], x[1], x[2], y[1], y[2],
+                       io_.output, clamp.min, clamp.max, io_.threadpool);
+      return Status::Ok();
+    }
     if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution");
     Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weight_, bias_,
                     io_.output_shape, io_.output);
     return Status::Ok();
   }
 
+  const char* backend() const override {
+    return packed_ != nullptr ? kernels::IsaName(isa_) : Kernel::backend();
+  }
+
  private:
+  // frost's own kernels: the weight packed into 32-channel panels, its file pages dropped
+  // panel by panel as they are packed.
+  Status InitOwn(const KernelArgs& args) {
+    isa_ = args.isa;
+    params_.kh = a_.kernel_h();
+    params_.kw = a_.kernel_w();
+    params_.stride_h = a_.stride_h();
+    params_.stride_w = a_.stride_w();
+    params_.dilation_h = a_.dilation_h();
+    params_.dilation_w = a_.dilation_w();
+    params_.pad_top = a_.pad_top();
+    params_.pad_left = a_.pad_left();
+    params_.channels = channels_;
+    const int64_t k = a_.kernel_h() * a_.kernel_w() * channels_;
+    packed_ = kernels::PackedWeights::Pack(
+        weight_, weight_shape_[0], k, bias_, [&](int64_t row0, int64_t rows) {
+          if (args.release) args.release(weight_ + row0 * k, size_t(rows * k) * sizeof(float));
+        });
+    if (packed_ == nullptr) return Status::Error("out of memory packing the weight");
+    return Status::Ok();
+  }
+
   const schema::Conv2D& a_;
   Shape weight_shape_;
   const float* weight_;
@@ -158,6 +196,9 @@ class Conv2DKernel : public Kernel {
   int64_t channels_ = 0;
   XnnOperator op_;
   KernelIo io_;
+  kernels::Isa isa_ = kernels::Isa::kNone;
+  kernels::ConvParams params_;
+  std::unique_ptr<kernels::PackedWeights> packed_;
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {

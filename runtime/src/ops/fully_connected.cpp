@@ -1,4 +1,5 @@
 // FullyConnected: y = x W^T + b with x [N, K], weight [O, K], optional bias [O].
+#include "kernels/conv.hpp"
 #include "ops/fused.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
@@ -53,7 +54,19 @@ class FullyConnectedKernel : public Kernel {
         bias_(args.constants.size() > 2 ? args.constants[2] : nullptr) {}
 
   Status Init(const KernelArgs& args) {
-    if (args.reference || !clamp_.xnn_compatible()) return Status::Ok();
+    if (args.reference) return Status::Ok();
+    if (args.isa != kernels::Isa::kNone) {
+      // frost's own kernels: weight packed into 32-channel panels, file pages dropped as it goes.
+      isa_ = args.isa;
+      const int64_t k = in_channels_;
+      packed_ = kernels::PackedWeights::Pack(
+          weight_, out_channels_, k, bias_, [&](int64_t row0, int64_t rows) {
+            if (args.release) args.release(weight_ + row0 * k, size_t(rows * k) * sizeof(float));
+          });
+      if (packed_ == nullptr) return Status::Error("out of memory packing the weight");
+      return Status::Ok();
+    }
+    if (!clamp_.xnn_compatible()) return Status::Ok();
     xnn_status status =
         xnn_create_fully_connected_nc_f32(in_channels_, out_channels_, in_channels_, out_channels_,
                                           weight_, bias_, clamp_.min, clamp_.max, 0, op_.put());
@@ -64,7 +77,7 @@ class FullyConnectedKernel : public Kernel {
   Status Setup(const KernelIo& io) override {
     io_ = io;
     fast_ = false;
-    if (!op_) return Status::Ok();
+    if (!op_) return Status::Ok();  // frost's own kernel or the reference
     xnn_status status = xnn_setup_fully_connected_nc_f32(op_.get(), io.input_shapes[0][0],
                                                          io.inputs[0], io.output, io.threadpool);
     if (XnnRejected(status)) return Status::Ok();
@@ -73,10 +86,19 @@ class FullyConnectedKernel : public Kernel {
   }
 
   Status Run() override {
+    if (packed_ != nullptr) {
+      kernels::FullyConnectedF32(isa_, *packed_, io_.inputs[0], io_.input_shapes[0][0], io_.output,
+                                 clamp_.min, clamp_.max, io_.threadpool);
+      return Status::Ok();
+    }
     if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "fully connected");
     FullyConnectedReference(clamp_, io_.input_shapes[0][0], in_channels_, out_channels_,
                             io_.inputs[0], weight_, bias_, io_.output);
     return Status::Ok();
+  }
+
+  const char* backend() const override {
+    return packed_ != nullptr ? kernels::IsaName(isa_) : Kernel::backend();
   }
 
  private:
@@ -86,6 +108,8 @@ class FullyConnectedKernel : public Kernel {
   const float* bias_;
   XnnOperator op_;
   KernelIo io_;
+  kernels::Isa isa_ = kernels::Isa::kNone;
+  std::unique_ptr<kernels::PackedWeights> packed_;
 };
 
 Status CreateFullyConnected(const KernelArgs& args, std::unique_ptr<Kernel>* out) {

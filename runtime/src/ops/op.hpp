@@ -6,6 +6,7 @@
 
 #include <pthreadpool.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "frost/frost.hpp"
 #include "frost_generated.h"
+#include "kernels/gemm.hpp"
 #include "shape.hpp"
 
 namespace frost::ops {
@@ -32,7 +34,11 @@ struct KernelArgs {
   const schema::Operator* op = nullptr;
   std::vector<const float*> constants;  // per input: the data of a constant input, else nullptr
   std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
-  bool reference = false;               // never use XNNPACK
+  bool reference = false;               // never use XNNPACK or frost's own kernels
+  kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels, if any
+  // Drops the pages of the mapped model file under [data, data + bytes) once a kernel has
+  // packed them into its own buffer (a no-op for models not read from a file).
+  std::function<void(const void* data, size_t bytes)> release;
 };
 
 // Shapes and addresses of one op's tensors at the current batch size.

@@ -169,6 +169,7 @@ Status Session::Impl::CreateKernels() {
     args.op = &op;
     args.reference = options.reference;
     args.isa = isa;
+    args.threadpool = pool;
     args.release = [this](const void* data, size_t bytes) {
       m->ReleasePages(static_cast<const uint8_t*>(data), bytes);
     };

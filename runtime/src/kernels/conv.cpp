@@ -8,7 +8,11 @@ namespace frost::kernels {
 namespace {
 
 // Bytes of im2col rows one task gathers (they stay in L2 while every panel of the task passes).
-constexpr int64_t kIm2colBytes = 512 * 1024;
+constexpr int64_t kIm2colBytes = 1 << 20;
+// A matrix this small is gathered whole, so that every panel streams from memory once.
+constexpr int64_t kWholeIm2colBytes = 3 << 19;
+// Bound on that buffer when many threads split few row blocks (else each task gathers its own).
+constexpr int64_t kMaxGatheredBytes = 8 << 20;
 // Rows per block when A is read in place.
 constexpr int64_t kDirectRows = 256;
 
@@ -21,6 +25,7 @@ struct Job {
   float* y;
   float lo, hi;
   bool direct;          // A is x itself (1x1, stride 1, no padding)
+  const float* gathered;  // else A gathered whole before the tasks run, or nullptr
   int64_t m;            // rows of A: batch * oh * ow
   int64_t block_rows;   // rows per task
   int64_t group_panels; // panels per task
@@ -65,8 +70,8 @@ void RunTask(void* context, size_t block, size_t group) {
   const int64_t rows = std::min(j.block_rows, j.m - r0);
   const int64_t p0 = int64_t(group) * j.group_panels;
   const int64_t p1 = std::min(p0 + j.group_panels, j.w->panels());
-  const float* a = j.x + r0 * K;
-  if (!j.direct) {
+  const float* a = (j.gathered != nullptr ? j.gathered : j.x) + r0 * K;
+  if (!j.direct && j.gathered == nullptr) {
     // One buffer per pool thread, grown to the largest block it has gathered (<= ~512 KiB).
     thread_local std::vector<float> scratch;
     if (scratch.size() < size_t(rows * K)) scratch.resize(size_t(rows * K));
@@ -78,30 +83,46 @@ void RunTask(void* context, size_t block, size_t group) {
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+constexpr int64_t kGatherRows = 16;  // rows per task of the whole-matrix im2col
+
+void GatherTask(void* context, size_t chunk) {
+  const Job& j = *static_cast<const Job*>(context);
+  const int64_t r0 = int64_t(chunk) * kGatherRows;
+  Im2col(j, r0, std::min(kGatherRows, j.m - r0), const_cast<float*>(j.gathered) + r0 * j.w->k());
+}
+
 void Run(Job& j, pthreadpool_t pool) {
   const int64_t mr = MicroRows(j.isa);
-  const int64_t K = j.w->k(), panels = j.w->panels();
+  const int64_t K = std::max<int64_t>(j.w->k(), 1), panels = j.w->panels();
   const int64_t threads = pool != nullptr ? int64_t(pthreadpool_get_threads_count(pool)) : 1;
+  const int64_t a_bytes = j.m * K * int64_t(sizeof(float));
   if (j.direct) {
     j.block_rows = kDirectRows;
+  } else if (a_bytes <= kWholeIm2colBytes) {
+    j.block_rows = j.m;
   } else {
-    j.block_rows = std::clamp(kIm2colBytes / int64_t(sizeof(float)) / std::max<int64_t>(K, 1) /
-                                  mr * mr,
-                              mr, kDirectRows);
+    j.block_rows = std::clamp(kIm2colBytes / int64_t(sizeof(float)) / K / mr * mr, mr, kDirectRows);
   }
-  j.block_rows = std::min(j.block_rows, CeilDiv(j.m, mr) * mr);
-  // Enough tasks for every thread (4 each, for balance): split the panels, but keep at least
-  // two per task when rows are gathered, so that the gathering is shared by 64 channels.
+  j.block_rows = std::min(CeilDiv(j.block_rows, mr) * mr, CeilDiv(j.m, mr) * mr);
+  int64_t blocks = CeilDiv(j.m, j.block_rows);
+  // Too few row blocks to keep every thread busy: the panels are split too, and rows that
+  // would be gathered are gathered once, before, into one buffer all tasks read.
+  j.gathered = nullptr;
+  const bool split_panels = threads > 1 && blocks < 2 * threads;
+  if (split_panels && !j.direct && a_bytes <= kMaxGatheredBytes) {
+    thread_local std::vector<float> whole;
+    if (whole.size() < size_t(j.m * K)) whole.resize(size_t(j.m * K));
+    j.gathered = whole.data();
+    pthreadpool_parallelize_1d(pool, GatherTask, &j, size_t(CeilDiv(j.m, kGatherRows)), 0);
+  }
+  // Enough tasks for every thread (4 each, for balance).
   j.group_panels = panels;
-  const int64_t min_group = j.direct ? 1 : 2;
-  while (threads > 1 && CeilDiv(j.m, j.block_rows) * CeilDiv(panels, j.group_panels) <
-                            4 * threads &&
-         j.group_panels > min_group) {
+  while (split_panels && blocks * CeilDiv(panels, j.group_panels) < 4 * threads &&
+         j.group_panels > 1) {
     j.group_panels = CeilDiv(j.group_panels, 2);
   }
-  const size_t blocks = size_t(CeilDiv(j.m, j.block_rows));
-  const size_t groups = size_t(CeilDiv(panels, j.group_panels));
-  pthreadpool_parallelize_2d(pool, RunTask, &j, blocks, groups, 0);
+  pthreadpool_parallelize_2d(pool, RunTask, &j, size_t(blocks),
+                             size_t(CeilDiv(panels, j.group_panels)), 0);
 }
 
 }  // namespace

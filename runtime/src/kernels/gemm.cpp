@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include <sys/mman.h>
+
 #include "kernels/micro_kernels.hpp"
 
 namespace frost::kernels {
@@ -38,10 +40,19 @@ MicroKernel KernelFor(Isa isa, WeightType type) {
   return nullptr;
 }
 
+// Packed weights of a large layer go on transparent huge pages where the kernel allows it:
+// 512 times fewer page faults while packing (a third of VGG-16's packing time went to them)
+// and fewer TLB misses while streaming the panels.
+constexpr size_t kHugePage = size_t(2) << 20;
+
 template <class T>
 T* AlignedArray(size_t count) {
   const size_t bytes = (count * sizeof(T) + 63) / 64 * 64;
-  return static_cast<T*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
+  if (bytes < 2 * kHugePage) return static_cast<T*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
+  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);
+  return static_cast<T*>(p);
 }
 
 }  // namespace
@@ -83,10 +94,50 @@ int MicroRows(Isa isa) {
 
 void PackedWeights::FreeDeleter::operator()(void* p) const { std::free(p); }
 
+namespace {
+
+template <class T>
+struct PackJob {
+  const T* w;
+  int64_t n, k;
+  const float* bias;
+  T* data;
+  float* padded_bias;
+  const PackedWeights::Consumed* consumed;
+};
+
+template <class T>
+void PackPanel(void* context, size_t panel) {
+  const PackJob<T>& j = *static_cast<const PackJob<T>*>(context);
+  const int64_t p = int64_t(panel), k = j.k;
+  const int64_t row0 = p * kPanelWidth;
+  const int64_t rows = std::min(kPanelWidth, j.n - row0);
+  T* dst = j.data + p * k * kPanelWidth;
+  if (rows < kPanelWidth) std::memset(dst, 0, size_t(k * kPanelWidth) * sizeof(T));
+  // A transpose in tiles of 16 k by the panel's rows: 16 consecutive source values per row,
+  // 16 whole destination rows of 32 per tile, both cache friendly.
+  constexpr int64_t kTile = 16;
+  for (int64_t k0 = 0; k0 < k; k0 += kTile) {
+    const int64_t kn = std::min(kTile, k - k0);
+    for (int64_t r = 0; r < rows; ++r) {
+      const T* src = j.w + (row0 + r) * k + k0;
+      T* out = dst + k0 * kPanelWidth + r;
+      for (int64_t t = 0; t < kn; ++t) out[t * kPanelWidth] = src[t];
+    }
+  }
+  for (int64_t r = 0; r < kPanelWidth; ++r) {
+    j.padded_bias[row0 + r] = (r < rows && j.bias != nullptr) ? j.bias[row0 + r] : 0.0f;
+  }
+  if (*j.consumed) (*j.consumed)(row0, rows);
+}
+
+}  // namespace
+
 template <class T>
 std::unique_ptr<PackedWeights> PackedWeights::PackAny(const T* w, WeightType type, int64_t n,
                                                       int64_t k, const float* bias,
-                                                      const Consumed& consumed) {
+                                                      const Consumed& consumed,
+                                                      pthreadpool_t pool) {
   auto packed = std::unique_ptr<PackedWeights>(new PackedWeights());
   packed->n_ = n;
   packed->k_ = k;
@@ -101,39 +152,22 @@ std::unique_ptr<PackedWeights> PackedWeights::PackAny(const T* w, WeightType typ
   }
   packed->data_.reset(reinterpret_cast<uint8_t*>(data));
   packed->bias_.reset(padded_bias);
-  for (int64_t p = 0; p < panels; ++p) {
-    const int64_t row0 = p * kPanelWidth;
-    const int64_t rows = std::min(kPanelWidth, n - row0);
-    T* dst = data + p * k * kPanelWidth;
-    if (rows < kPanelWidth) std::memset(dst, 0, size_t(k * kPanelWidth) * sizeof(T));
-    // A transpose in tiles of 16 k by the panel's rows: 16 consecutive source values per row,
-    // 16 whole destination rows of 32 per tile, both cache friendly.
-    constexpr int64_t kTile = 16;
-    for (int64_t k0 = 0; k0 < k; k0 += kTile) {
-      const int64_t kn = std::min(kTile, k - k0);
-      for (int64_t j = 0; j < rows; ++j) {
-        const T* src = w + (row0 + j) * k + k0;
-        T* out = dst + k0 * kPanelWidth + j;
-        for (int64_t t = 0; t < kn; ++t) out[t * kPanelWidth] = src[t];
-      }
-    }
-    for (int64_t j = 0; j < kPanelWidth; ++j) {
-      padded_bias[row0 + j] = (j < rows && bias != nullptr) ? bias[row0 + j] : 0.0f;
-    }
-    if (consumed) consumed(row0, rows);
-  }
+  PackJob<T> job{w, n, k, bias, data, padded_bias, &consumed};
+  pthreadpool_parallelize_1d(pool, PackPanel<T>, &job, size_t(panels), 0);
   return packed;
 }
 
 std::unique_ptr<PackedWeights> PackedWeights::Pack(const float* w, int64_t n, int64_t k,
-                                                   const float* bias, const Consumed& consumed) {
-  return PackAny(w, WeightType::kFloat32, n, k, bias, consumed);
+                                                   const float* bias, const Consumed& consumed,
+                                                   pthreadpool_t pool) {
+  return PackAny(w, WeightType::kFloat32, n, k, bias, consumed, pool);
 }
 
 std::unique_ptr<PackedWeights> PackedWeights::PackHalf(const uint16_t* w16, int64_t n, int64_t k,
                                                        const float* bias,
-                                                       const Consumed& consumed) {
-  return PackAny(w16, WeightType::kFloat16, n, k, bias, consumed);
+                                                       const Consumed& consumed,
+                                                       pthreadpool_t pool) {
+  return PackAny(w16, WeightType::kFloat16, n, k, bias, consumed, pool);
 }
 
 void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
@@ -150,9 +184,13 @@ void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeigh
       const void* b = static_cast<const uint8_t*>(w.panel(p)) + size_t(k0 * kPanelWidth) * eb;
       const float* bias = first ? w.bias(p) : nullptr;
       float* c = out.c + p * kPanelWidth;
-      for (int64_t i = 0; i < m; i += mr) {
-        kernel(int(std::min(mr, m - i)), n, kc, a + i * lda + k0, lda, b, c + i * out.ldc, out.ldc,
-               bias, out.lo, out.hi, last);
+      // Rows spread evenly over the fewest tiles (49 rows: 7 tiles of 7, not 6 of 8 and 1 of 1).
+      const int64_t tiles = (m + mr - 1) / mr;
+      for (int64_t t = 0, i = 0; t < tiles; ++t) {
+        const int64_t rows = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
+        kernel(int(rows), n, kc, a + i * lda + k0, lda, b, c + i * out.ldc, out.ldc, bias, out.lo,
+               out.hi, last);
+        i += rows;
       }
     }
     if (k == 0) break;

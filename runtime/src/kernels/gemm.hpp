@@ -6,6 +6,8 @@
 // these are why frost exists. The reference kernels in ops/ stay the judge of correctness.
 #pragma once
 
+#include <pthreadpool.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -33,12 +35,15 @@ enum class WeightType { kFloat32, kFloat16 };
 class PackedWeights {
  public:
   // `consumed(row0, rows)` is called after each panel's source rows were read for the last
-  // time (the session drops their pages of the mapped file). `w16` holds IEEE halves.
+  // time (the session drops their pages of the mapped file); panels are packed in parallel on
+  // `pool` (may be nullptr), so `consumed` must be thread-safe. `w16` holds IEEE halves.
   using Consumed = std::function<void(int64_t row0, int64_t rows)>;
   static std::unique_ptr<PackedWeights> Pack(const float* w, int64_t n, int64_t k,
-                                             const float* bias, const Consumed& consumed);
+                                             const float* bias, const Consumed& consumed,
+                                             pthreadpool_t pool = nullptr);
   static std::unique_ptr<PackedWeights> PackHalf(const uint16_t* w16, int64_t n, int64_t k,
-                                                 const float* bias, const Consumed& consumed);
+                                                 const float* bias, const Consumed& consumed,
+                                                 pthreadpool_t pool = nullptr);
 
   int64_t n() const { return n_; }
   int64_t k() const { return k_; }
@@ -58,7 +63,8 @@ class PackedWeights {
   size_t element_bytes() const { return type_ == WeightType::kFloat16 ? 2 : 4; }
   template <class T>
   static std::unique_ptr<PackedWeights> PackAny(const T* w, WeightType type, int64_t n, int64_t k,
-                                                const float* bias, const Consumed& consumed);
+                                                const float* bias, const Consumed& consumed,
+                                                pthreadpool_t pool);
 
   int64_t n_ = 0, k_ = 0;
   WeightType type_ = WeightType::kFloat32;

@@ -184,7 +184,8 @@ class Conv2DKernel : public Kernel {
     packed_ = kernels::PackedWeights::Pack(
         weight_, weight_shape_[0], k, bias_, [&](int64_t row0, int64_t rows) {
           if (args.release) args.release(weight_ + row0 * k, size_t(rows * k) * sizeof(float));
-        });
+        },
+        args.threadpool);
     if (packed_ == nullptr) return Status::Error("out of memory packing the weight");
     return Status::Ok();
   }

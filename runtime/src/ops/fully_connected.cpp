@@ -62,7 +62,8 @@ class FullyConnectedKernel : public Kernel {
       packed_ = kernels::PackedWeights::Pack(
           weight_, out_channels_, k, bias_, [&](int64_t row0, int64_t rows) {
             if (args.release) args.release(weight_ + row0 * k, size_t(rows * k) * sizeof(float));
-          });
+          },
+          args.threadpool);
       if (packed_ == nullptr) return Status::Error("out of memory packing the weight");
       return Status::Ok();
     }

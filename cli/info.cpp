@@ -89,7 +89,8 @@ void PrintText(const Json& f) {
   const Json& m = f["memory"];
   row("memory", "file " + Bytes(m["file_bytes"].get<uint64_t>()) + ", weights " +
                     Bytes(m["weight_bytes"].get<uint64_t>()) + ", activations " +
-                    Bytes(m["arena_bytes"].get<uint64_t>()) + " (batch 1)");
+                    Bytes(m["arena_bytes"].get<uint64_t>()) + " (batch " +
+                        std::to_string(m["arena_batch"].get<int64_t>()) + ")");
 }
 
 }  // namespace

@@ -101,7 +101,8 @@ Json ModelFacts(const Model& model) {
   }
   facts["memory"] = {{"file_bytes", stats.file_bytes},
                      {"weight_bytes", stats.weight_bytes},
-                     {"arena_bytes", stats.arena_bytes}};
+                     {"arena_bytes", stats.arena_bytes},
+                     {"arena_batch", stats.batch}};
   return facts;
 }
 

@@ -50,14 +50,16 @@ struct Preprocessing {
   float crop_fraction = 1.0f;
 };
 
-// Facts `frost info` prints; computed for batch 1.
+// Facts `frost info` prints; computed for batch 1, or for the only batch a model with a fixed
+// batch runs (`batch`).
 struct ModelStats {
   size_t num_ops = 0;
   std::vector<std::pair<std::string, size_t>> op_counts;  // op type -> count
   size_t num_params = 0;        // elements of constant tensors
   size_t weight_bytes = 0;      // bytes of the data segment in use
-  double flops = 0;             // multiply-adds count as 2
-  size_t arena_bytes = 0;       // planned activation memory for batch 1
+  double flops = 0;             // per sample; multiply-adds count as 2
+  int64_t batch = 1;            // the batch the arena is planned for
+  size_t arena_bytes = 0;       // planned activation memory at `batch`
   size_t file_bytes = 0;
 };
 

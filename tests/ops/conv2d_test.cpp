@@ -216,6 +216,34 @@ TEST_CASE("Conv2D fast path matches the reference") {
        .fused = F::CLIP,
        .clip_min = -0.5f,
        .clip_max = 0.5f},  // 1,640 rows: several row blocks per thread
+      // >= 32 channels: read in place tap by tap, with stride, dilation, uneven padding, and
+      // more than 256 channels (two k blocks per tap).
+      {.n = 2,
+       .h = 11,
+       .w = 9,
+       .c = 40,
+       .o = 36,
+       .kh = 3,
+       .kw = 3,
+       .stride_h = 2,
+       .stride_w = 1,
+       .dilation_h = 2,
+       .dilation_w = 2,
+       .pad_top = 2,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 3},
+      {.n = 1,
+       .h = 5,
+       .w = 6,
+       .c = 300,
+       .o = 40,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1},
   };
   uint32_t seed = 1;
   for (const ConvCase& c : cases) {

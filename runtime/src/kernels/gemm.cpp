@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <sys/mman.h>
 
@@ -11,10 +12,6 @@
 
 namespace frost::kernels {
 namespace {
-
-// k values per block: a block's panel rows (256 x 32 floats = 32 KiB) stay in L1 while the
-// micro-kernel walks the rows of A.
-constexpr int64_t kBlockK = 256;
 
 Isa BestIsa() {
 #if defined(FROST_X86_KERNELS)
@@ -170,29 +167,35 @@ std::unique_ptr<PackedWeights> PackedWeights::PackHalf(const uint16_t* w16, int6
   return PackAny(w16, WeightType::kFloat16, n, k, bias, consumed, pool);
 }
 
-void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
-              int64_t p0, int64_t p1, const GemmOut& out) {
+void GemmBlock(Isa isa, int64_t m, const float* const* rows, const PackedWeights& w, int64_t k0,
+               int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out) {
   const MicroKernel kernel = KernelFor(isa, w.type());
   const int64_t mr = MicroRows(isa);
-  const int64_t k = w.k();
   const size_t eb = w.type() == WeightType::kFloat16 ? 2 : 4;
+  const int64_t tiles = (m + mr - 1) / mr;
+  for (int64_t p = p0; p < p1; ++p) {
+    const int n = int(std::min(kPanelWidth, w.n() - p * kPanelWidth));
+    const void* b = static_cast<const uint8_t*>(w.panel(p)) + size_t(k0 * kPanelWidth) * eb;
+    const float* bias = first ? w.bias(p) : nullptr;
+    float* c = out.c + p * kPanelWidth;
+    // Rows spread evenly over the fewest tiles (49 rows: 7 tiles of 7, not 6 of 8 and 1 of 1).
+    for (int64_t t = 0, i = 0; t < tiles; ++t) {
+      const int64_t count = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
+      kernel(int(count), n, kc, rows + i, b, c + i * out.ldc, out.ldc, bias, out.lo, out.hi, last);
+      i += count;
+    }
+  }
+}
+
+void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
+              int64_t p0, int64_t p1, const GemmOut& out) {
+  const int64_t k = w.k();
+  thread_local std::vector<const float*> rows;  // per pool thread, grown to the largest m
+  if (rows.size() < size_t(m)) rows.resize(size_t(m));
   for (int64_t k0 = 0; k0 < k || k0 == 0; k0 += kBlockK) {
     const int64_t kc = std::min(kBlockK, k - k0);
-    const bool first = k0 == 0, last = k0 + kc >= k;
-    for (int64_t p = p0; p < p1; ++p) {
-      const int n = int(std::min(kPanelWidth, w.n() - p * kPanelWidth));
-      const void* b = static_cast<const uint8_t*>(w.panel(p)) + size_t(k0 * kPanelWidth) * eb;
-      const float* bias = first ? w.bias(p) : nullptr;
-      float* c = out.c + p * kPanelWidth;
-      // Rows spread evenly over the fewest tiles (49 rows: 7 tiles of 7, not 6 of 8 and 1 of 1).
-      const int64_t tiles = (m + mr - 1) / mr;
-      for (int64_t t = 0, i = 0; t < tiles; ++t) {
-        const int64_t rows = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
-        kernel(int(rows), n, kc, a + i * lda + k0, lda, b, c + i * out.ldc, out.ldc, bias, out.lo,
-               out.hi, last);
-        i += rows;
-      }
-    }
+    for (int64_t i = 0; i < m; ++i) rows[size_t(i)] = a + i * lda + k0;
+    GemmBlock(isa, m, rows.data(), w, k0, kc, k0 == 0, k0 + kc >= k, p0, p1, out);
     if (k == 0) break;
   }
 }

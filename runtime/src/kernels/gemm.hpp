@@ -75,13 +75,24 @@ class PackedWeights {
 // Rows of the micro-kernel's tile for `isa` (0 for kNone).
 int MicroRows(Isa isa);
 
-// C rows [0, m) for panels [p0, p1): A row i at a + i * lda, C row i at c + i * ldc; the clamp
-// [lo, hi] as ONNX Clip applies it (max with lo first, then min with hi).
+// k values per block: a block's panel rows (256 x 32 floats = 32 KiB) stay in L1 while the
+// micro-kernel walks the rows of A.
+constexpr int64_t kBlockK = 256;
+
+// Where C goes: row i at c + i * ldc, clamped to [lo, hi] as ONNX Clip does it (max with lo
+// first, then min with hi).
 struct GemmOut {
   float* c;
   int64_t ldc;
   float lo, hi;
 };
+
+// One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1):
+// rows[i] points at A row i's value k0. `first`: C starts from the bias; `last`: C is clamped.
+void GemmBlock(Isa isa, int64_t m, const float* const* rows, const PackedWeights& w, int64_t k0,
+               int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out);
+
+// Every block of k for A row-major (row i at a + i * lda), rows [0, m), panels [p0, p1).
 void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
               int64_t p0, int64_t p1, const GemmOut& out);
 

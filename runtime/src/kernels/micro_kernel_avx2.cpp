@@ -16,7 +16,7 @@ inline __m256 Load8(const uint16_t* b) {
 }
 
 template <int M, class B>
-inline void Tile(int n, int64_t kc, const float* a, int64_t lda, const B* b, float* c,
+inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
                  int64_t ldc, const float* bias, float lo, float hi, bool last) {
   __m256 acc[M][4];
   // A partial tile goes through a full-width buffer, so the loop below never needs masks.
@@ -40,7 +40,7 @@ inline void Tile(int n, int64_t kc, const float* a, int64_t lda, const B* b, flo
   }
   const float* ap[M];
 #pragma GCC unroll 4
-  for (int i = 0; i < M; ++i) ap[i] = a + i * lda;
+  for (int i = 0; i < M; ++i) ap[i] = a[i];
 #pragma GCC unroll 2
   for (int64_t k = 0; k < kc; ++k) {
     const __m256 w0 = Load8(b + k * 32), w1 = Load8(b + k * 32 + 8);
@@ -73,28 +73,28 @@ inline void Tile(int n, int64_t kc, const float* a, int64_t lda, const B* b, flo
 }
 
 template <class B>
-void Dispatch(int m, int n, int64_t kc, const float* a, int64_t lda, const void* bv, float* c,
+void Dispatch(int m, int n, int64_t kc, const float* const* a, const void* bv, float* c,
               int64_t ldc, const float* bias, float lo, float hi, bool last) {
   const B* b = static_cast<const B*>(bv);
   switch (m) {
-    case 1: return Tile<1>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 2: return Tile<2>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 3: return Tile<3>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    default: return Tile<4>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
+    case 1: return Tile<1>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 2: return Tile<2>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 3: return Tile<3>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    default: return Tile<4>(n, kc, a, b, c, ldc, bias, lo, hi, last);
   }
 }
 static_assert(kAvx2Rows == 4);
 
 }  // namespace
 
-void MicroKernelAvx2F32(int m, int n, int64_t kc, const float* a, int64_t lda, const void* b,
+void MicroKernelAvx2F32(int m, int n, int64_t kc, const float* const* a, const void* b,
                         float* c, int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  Dispatch<float>(m, n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
+  Dispatch<float>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
 }
 
-void MicroKernelAvx2F16(int m, int n, int64_t kc, const float* a, int64_t lda, const void* b,
+void MicroKernelAvx2F16(int m, int n, int64_t kc, const float* const* a, const void* b,
                         float* c, int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  Dispatch<uint16_t>(m, n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
+  Dispatch<uint16_t>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
 }
 
 }  // namespace frost::kernels

@@ -21,7 +21,7 @@ inline void LoadRow(const uint16_t* b, __m512* w0, __m512* w1) {
 }
 
 template <int M, class B>
-inline void Tile(int n, int64_t kc, const float* a, int64_t lda, const B* b, float* c,
+inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
                  int64_t ldc, const float* bias, float lo, float hi, bool last) {
   const __mmask16 mask0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
   const __mmask16 mask1 = n >= 32 ? __mmask16(0xFFFF)
@@ -41,7 +41,7 @@ inline void Tile(int n, int64_t kc, const float* a, int64_t lda, const B* b, flo
   }
   const float* ap[M];
 #pragma GCC unroll 8
-  for (int i = 0; i < M; ++i) ap[i] = a + i * lda;
+  for (int i = 0; i < M; ++i) ap[i] = a[i];
 #pragma GCC unroll 2
   for (int64_t k = 0; k < kc; ++k) {
     __m512 w0, w1;
@@ -69,34 +69,34 @@ inline void Tile(int n, int64_t kc, const float* a, int64_t lda, const B* b, flo
 }
 
 template <class B>
-void Dispatch(int m, int n, int64_t kc, const float* a, int64_t lda, const void* bv, float* c,
+void Dispatch(int m, int n, int64_t kc, const float* const* a, const void* bv, float* c,
               int64_t ldc, const float* bias, float lo, float hi, bool last) {
   const B* b = static_cast<const B*>(bv);
   switch (m) {
-    case 1: return Tile<1>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 2: return Tile<2>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 3: return Tile<3>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 4: return Tile<4>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 5: return Tile<5>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 6: return Tile<6>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    case 7: return Tile<7>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
-    default: return Tile<8>(n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
+    case 1: return Tile<1>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 2: return Tile<2>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 3: return Tile<3>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 4: return Tile<4>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 5: return Tile<5>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 6: return Tile<6>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    case 7: return Tile<7>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+    default: return Tile<8>(n, kc, a, b, c, ldc, bias, lo, hi, last);
   }
 }
 static_assert(kAvx512Rows == 8);
 
 }  // namespace
 
-void MicroKernelAvx512F32(int m, int n, int64_t kc, const float* a, int64_t lda, const void* b,
+void MicroKernelAvx512F32(int m, int n, int64_t kc, const float* const* a, const void* b,
                           float* c, int64_t ldc, const float* bias, float lo, float hi,
                           bool last) {
-  Dispatch<float>(m, n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
+  Dispatch<float>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
 }
 
-void MicroKernelAvx512F16(int m, int n, int64_t kc, const float* a, int64_t lda, const void* b,
+void MicroKernelAvx512F16(int m, int n, int64_t kc, const float* const* a, const void* b,
                           float* c, int64_t ldc, const float* bias, float lo, float hi,
                           bool last) {
-  Dispatch<uint16_t>(m, n, kc, a, lda, b, c, ldc, bias, lo, hi, last);
+  Dispatch<uint16_t>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
 }
 
 }  // namespace frost::kernels

@@ -1,6 +1,7 @@
 # Runtime sources (owned by the runtime). Paths relative to runtime/.
 set(FROST_RUNTIME_SOURCES
   src/graph_shapes.cpp
+  src/half.cpp
   src/memory_plan.cpp
   src/model.cpp
   src/model_check.cpp

@@ -22,6 +22,7 @@ set(FROST_RUNTIME_SOURCES
   src/ops/softmax.cpp
   src/ops/transpose.cpp
   src/ops/unary.cpp
+  src/ops/weights.cpp
 )
 # The C API (include/frost/frost.h): a thin layer over the C++ API.
 list(APPEND FROST_RUNTIME_SOURCES

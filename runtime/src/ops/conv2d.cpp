@@ -6,6 +6,7 @@
 #include "ops/fused.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
+#include "ops/weights.hpp"
 #include "ops/window.hpp"
 #include "xnn_util.hpp"
 
@@ -109,11 +110,10 @@ class Conv2DKernel : public Kernel {
  public:
   explicit Conv2DKernel(const KernelArgs& args)
       : a_(*args.op->options_as_Conv2D()),
-        weight_shape_(args.shapes[1]),
-        weight_(args.constants[1]),
-        bias_(args.constants.size() > 2 ? args.constants[2] : nullptr) {}
+        weight_shape_(args.shapes[1]) {}
 
   Status Init(const KernelArgs& args) {
+    if (auto s = weights_.Bind(args); !s) return s;
     channels_ = args.shapes[0][3];
     Clamp clamp = ClampOf(a_.fused());
     if (args.reference || !clamp.xnn_compatible()) return Status::Ok();
@@ -123,9 +123,10 @@ class Conv2DKernel : public Kernel {
     xnn_status status = xnn_create_convolution2d_nhwc_f32(
         a_.pad_top(), a_.pad_right(), a_.pad_bottom(), a_.pad_left(), a_.kernel_h(), a_.kernel_w(),
         a_.stride_h(), a_.stride_w(), a_.dilation_h(), a_.dilation_w(), groups, channels / groups,
-        out_channels / groups, channels, out_channels, weight_, bias_, clamp.min, clamp.max,
-        /*flags=*/0, op_.put());
+        out_channels / groups, channels, out_channels, weights_.weight.data(),
+        weights_.bias.data(), clamp.min, clamp.max, /*flags=*/0, op_.put());
     if (XnnRejected(status)) return Status::Ok();  // the reference kernel runs instead
+    if (status == xnn_status_success) weights_.Release();  // XNNPACK packed its own copy
     return XnnStatus(status, "xnn_create_convolution2d_nhwc_f32");
   }
 
@@ -135,26 +136,25 @@ class Conv2DKernel : public Kernel {
     const Shape& x = io.input_shapes[0];
     // The operator was made for the stored channel count; a graph that moves the batch into
     // the channels (never a sane one) runs on the reference kernel instead.
-    if (!op_ || x[3] != channels_) return Status::Ok();
+    if (!op_ || x[3] != channels_) return weights_.Load();
     xnn_status status = xnn_setup_convolution2d_nhwc_f32(op_.get(), x[0], x[1], x[2], io.inputs[0],
                                                          io.output, io.threadpool);
-    if (XnnRejected(status)) return Status::Ok();
+    if (XnnRejected(status)) return weights_.Load();
     fast_ = status == xnn_status_success;
     return XnnStatus(status, "xnn_setup_convolution2d_nhwc_f32");
   }
 
   Status Run() override {
     if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution");
-    Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weight_, bias_,
-                    io_.output_shape, io_.output);
+    Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weights_.weight.data(),
+                    weights_.bias.data(), io_.output_shape, io_.output);
     return Status::Ok();
   }
 
  private:
   const schema::Conv2D& a_;
   Shape weight_shape_;
-  const float* weight_;
-  const float* bias_;
+  WeightAndBias weights_;  // float32 for XNNPACK to pack and for the reference kernel
   int64_t channels_ = 0;
   XnnOperator op_;
   KernelIo io_;

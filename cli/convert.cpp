@@ -17,6 +17,7 @@ struct ConvertArgs {
   std::string labels, feature_tensor;
   int64_t batch = 1;
   bool verbose = false;
+  bool fp16 = false;
 };
 
 int RunConvert(const ConvertArgs& args, const CLI::App& command) {
@@ -32,6 +33,7 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.feature_tensor = args.feature_tensor;
   options.batch = args.batch;
   options.verbose = args.verbose;  // the converter prints its pass log on stderr itself
+  options.fp16 = args.fp16;
 
   ConvertReport report;
   const Status status = Convert(options, &report);
@@ -79,6 +81,9 @@ Command AddConvertCommand(CLI::App& app) {
       ->add_option("--batch", args->batch,
                    "value for a symbolic batch axis while folding shapes (default: 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  command->add_flag("--fp16", args->fp16,
+                    "store conv / fully connected / MatMul weights as float16: half the file;\n"
+                    "biases and other tensors stay float32, and so does all arithmetic");
   command->add_flag("-v,--verbose", args->verbose, "report what each conversion pass changed");
   return {command, [args, command] {
             if (args->crop <= 0.0f) {

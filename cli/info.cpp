@@ -65,6 +65,13 @@ void PrintText(const Json& f) {
   row("params", params < 1000
                     ? Grouped(params)
                     : Grouped(params) + " (" + Scaled(static_cast<double>(params), "") + ")");
+  std::string weights;
+  for (const auto& [type, w] : f["weights"].items()) {
+    weights += (weights.empty() ? "" : ", ") + type + " " +
+               Grouped(w["params"].get<uint64_t>()) + " params (" +
+               Bytes(w["bytes"].get<uint64_t>()) + ")";
+  }
+  row("weights", weights.empty() ? "none" : weights);
   row("FLOPs", Scaled(f["flops"].get<double>(), "FLOP") + " per sample (multiply-add = 2)");
   row("preprocessing", Preprocess(f["preprocessing"], f["inputs"]));
   const Json& labels = f["labels"];

@@ -1,5 +1,6 @@
 #include "model_facts.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "frost_generated.h"
@@ -67,6 +68,28 @@ Json HeadFacts(const schema::Model& fb) {
           {"params", num_params}};
 }
 
+// Constants by stored type ("float32", "float16", ...): how many, their elements and bytes
+// (each buffer counted once, as ModelStats::weight_bytes does).
+Json WeightTypes(const schema::Model& fb) {
+  Json types = Json::object();
+  const auto* tensors = fb.tensors();
+  const auto* buffers = fb.buffers();
+  if (!tensors || !buffers) return types;
+  std::set<int> counted;
+  for (const schema::Tensor* t : *tensors) {
+    const int b = t->buffer();
+    if (b < 0 || b >= static_cast<int>(buffers->size()) || !counted.insert(b).second) continue;
+    std::string type = schema::EnumNameDataType(t->type());
+    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Json& entry = types[type];
+    if (entry.is_null()) entry = {{"tensors", 0}, {"params", 0}, {"bytes", 0}};
+    entry["tensors"] = entry["tensors"].get<uint64_t>() + 1;
+    entry["params"] = entry["params"].get<uint64_t>() + Elements(*t);
+    entry["bytes"] = entry["bytes"].get<uint64_t>() + buffers->Get(b)->size();
+  }
+  return types;
+}
+
 }  // namespace
 
 Json ModelFacts(const Model& model) {
@@ -85,6 +108,7 @@ Json ModelFacts(const Model& model) {
   for (const auto& [type, count] : stats.op_counts) by_type[type] = count;
   facts["ops"] = {{"total", stats.num_ops}, {"by_type", by_type}};
   facts["params"] = stats.num_params;
+  facts["weights"] = WeightTypes(*fb);
   facts["flops"] = stats.flops;
 
   const Preprocessing& p = model.preprocessing();

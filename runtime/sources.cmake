@@ -1,6 +1,7 @@
 # Runtime sources (owned by the runtime). Paths relative to runtime/.
 set(FROST_RUNTIME_SOURCES
   src/graph_shapes.cpp
+  src/half.cpp
   src/memory_plan.cpp
   src/model.cpp
   src/model_check.cpp
@@ -23,6 +24,7 @@ set(FROST_RUNTIME_SOURCES
   src/ops/softmax.cpp
   src/ops/transpose.cpp
   src/ops/unary.cpp
+  src/ops/weights.cpp
 )
 # The C API (include/frost/frost.h): a thin layer over the C++ API.
 list(APPEND FROST_RUNTIME_SOURCES

@@ -34,6 +34,7 @@ struct Tensor {
   std::vector<float> floats;  // constant data when dtype == kFloat
   std::vector<int64_t> ints;  // constant data when dtype is kInt64 or kBool
   bool nhwc = false;
+  bool store_fp16 = false;    // a float constant written to the file as float16 (--fp16)
 
   int64_t elements() const;
   int rank() const { return static_cast<int>(shape.size()); }

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "frost/half.hpp"
 #include "frost_generated.h"
 #include "passes/op_kinds.hpp"
 
@@ -15,6 +16,11 @@ using flatbuffers::Offset;
 constexpr size_t kAlignment = 64;
 
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+
+// Bytes a constant takes in the file: float16 for --fp16 weights, float32 otherwise.
+uint64_t StoredBytes(const Tensor& t) {
+  return t.floats.size() * (t.store_fp16 ? sizeof(uint16_t) : sizeof(float));
+}
 
 int32_t I32(int64_t v) { return static_cast<int32_t>(v); }
 
@@ -177,15 +183,15 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   for (const Tensor* t : tensors) {
     int32_t buffer = -1;
     if (t->constant) {
-      const uint64_t bytes = t->floats.size() * sizeof(float);
+      const uint64_t bytes = StoredBytes(*t);
       buffer = static_cast<int32_t>(buffers.size());
       buffers.emplace_back(data_size, bytes);
       data_size = AlignUp(data_size + bytes);
     }
     const std::vector<int64_t> shape = t->physical_shape();
     const auto layout = t->nhwc && t->rank() == 4 ? fs::Layout::NHWC : fs::Layout::PLAIN;
-    tensor_tables.push_back(
-        fs::CreateTensorDirect(b, t->name.c_str(), &shape, fs::DataType::FLOAT32, buffer, layout));
+    const auto type = t->store_fp16 ? fs::DataType::FLOAT16 : fs::DataType::FLOAT32;
+    tensor_tables.push_back(fs::CreateTensorDirect(b, t->name.c_str(), &shape, type, buffer, layout));
   }
   const auto preprocessing = fs::CreatePreprocessingDirect(
       b, meta.scale, &meta.mean, &meta.std,
@@ -205,8 +211,14 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   uint64_t written = 0;
   for (const Tensor* t : tensors) {
     if (!t->constant) continue;
-    const uint64_t bytes = t->floats.size() * sizeof(float);
-    FROST_CONVERT_TRY(sink(t->floats.data(), bytes));
+    const uint64_t bytes = StoredBytes(*t);
+    if (t->store_fp16) {
+      std::vector<uint16_t> halves(t->floats.size());
+      FloatsToHalves(t->floats.data(), t->floats.size(), halves.data());
+      FROST_CONVERT_TRY(sink(halves.data(), bytes));
+    } else {
+      FROST_CONVERT_TRY(sink(t->floats.data(), bytes));
+    }
     written += bytes;
     FROST_CONVERT_TRY(sink(kZeros, AlignUp(written) - written));
     written = AlignUp(written);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "frost/half.hpp"
 #include "graph_shapes.hpp"
 #include "memory_plan.hpp"
 #include "model_impl.hpp"
@@ -69,7 +70,9 @@ struct Session::Impl {
   SessionOptions options;
   pthreadpool_t pool = nullptr;
   std::vector<std::unique_ptr<ops::Kernel>> kernels;
-  std::vector<const float*> constants;  // per tensor, possibly a padded copy
+  // Per tensor: float32 values of a constant, possibly a padded or converted copy; nullptr
+  // for a FLOAT16 constant only Conv2D/FullyConnected read (they convert it themselves).
+  std::vector<const float*> constants;
   std::vector<std::vector<float>> constant_copies;
 
   // State for the current batch size.
@@ -111,12 +114,15 @@ Status Session::Impl::Init() {
     pool = pthreadpool_create(size_t(options.threads));
     if (pool == nullptr) return Status::Error("cannot create a thread pool");
   }
-  // Only FLOAT32 runs for now; reject the rest here, with the tensor named.
+  // Activations are FLOAT32; constants FLOAT32 or FLOAT16. Reject the rest here, named.
   for (int t = 0; t < m->num_tensors(); ++t) {
-    if (m->tensor(t).type() != schema::DataType::FLOAT32) {
-      return Status::Error(m->TensorName(t) + " is " + DataTypeName(m->tensor(t).type()) +
-                           ": this runtime runs FLOAT32 models only");
-    }
+    const schema::DataType type = m->tensor(t).type();
+    if (type == schema::DataType::FLOAT32) continue;
+    if (type == schema::DataType::FLOAT16 && m->constant_data[t] != nullptr) continue;
+    return Status::Error(m->TensorName(t) + " is " + DataTypeName(type) +
+                         (m->constant_data[t] != nullptr
+                              ? ": this runtime reads FLOAT32 and FLOAT16 constants only"
+                              : ": this runtime computes FLOAT32 activations only"));
   }
   if (auto s = ChooseKernels(); !s) return s;
   BindConstants();
@@ -141,7 +147,26 @@ Status Session::Impl::ChooseKernels() {
 void Session::Impl::BindConstants() {
   constants.assign(m->num_tensors(), nullptr);
   for (int t = 0; t < m->num_tensors(); ++t) {
-    constants[t] = reinterpret_cast<const float*>(m->constant_data[t]);
+    if (m->tensor(t).type() == schema::DataType::FLOAT32) {
+      constants[t] = reinterpret_cast<const float*>(m->constant_data[t]);
+    }
+  }
+  // A FLOAT16 constant that an op reads while running (not just packs at creation), or that
+  // is a graph output, gets a float32 copy once, here; with slack for XNNPACK's reads.
+  std::vector<bool> read_as_float(m->num_tensors(), false);
+  for (const schema::Operator* op : m->ops) {
+    for (size_t k = 0; k < op->inputs()->size(); ++k) {
+      const int t = op->inputs()->Get(k);
+      if (t >= 0 && !PackedAtCreate(*op, k)) read_as_float[t] = true;
+    }
+  }
+  for (int t : m->graph_outputs) read_as_float[t] = true;
+  for (int t = 0; t < m->num_tensors(); ++t) {
+    if (m->constant_data[t] == nullptr || constants[t] != nullptr || !read_as_float[t]) continue;
+    const size_t count = ElementCount(m->shapes[t]);
+    std::vector<float>& copy = constant_copies.emplace_back(count + kReadSlack / sizeof(float));
+    HalvesToFloats(reinterpret_cast<const uint16_t*>(m->constant_data[t]), count, copy.data());
+    constants[t] = copy.data();
   }
   if (options.reference) return;
   // A constant that XNNPACK reads while running, and that ends within kReadSlack of the end
@@ -151,10 +176,11 @@ void Session::Impl::BindConstants() {
     for (size_t k = 0; k < op->inputs()->size(); ++k) {
       const int t = op->inputs()->Get(k);
       if (t < 0 || m->constant_data[t] == nullptr || PackedAtCreate(*op, k)) continue;
+      // Copies made above (or for an earlier reader) have their slack already.
+      if (constants[t] != reinterpret_cast<const float*>(m->constant_data[t])) continue;
       const size_t count = ElementCount(m->shapes[t]);
       const uint8_t* end = m->constant_data[t] + count * sizeof(float);
       if (size_t(bytes_end - end) >= kReadSlack) continue;
-      if (constants[t] != reinterpret_cast<const float*>(m->constant_data[t])) continue;
       std::vector<float>& copy = constant_copies.emplace_back(count + kReadSlack / sizeof(float));
       std::memcpy(copy.data(), m->constant_data[t], count * sizeof(float));
       constants[t] = copy.data();
@@ -175,6 +201,8 @@ Status Session::Impl::CreateKernels() {
     };
     for (int32_t t : *op.inputs()) {
       args.constants.push_back(t < 0 ? nullptr : constants[t]);
+      args.tensors.push_back(t < 0 ? nullptr : &m->tensor(t));
+      args.data.push_back(t < 0 ? nullptr : m->constant_data[t]);
       args.shapes.push_back(t < 0 ? Shape{} : m->shapes[t]);
     }
     std::unique_ptr<ops::Kernel> kernel;
@@ -188,7 +216,8 @@ Status Session::Impl::CreateKernels() {
       for (size_t k = 0; k < op.inputs()->size(); ++k) {
         const int t = op.inputs()->Get(k);
         if (t < 0 || m->constant_data[t] == nullptr || !PackedAtCreate(op, k)) continue;
-        m->ReleasePages(m->constant_data[t], size_t(ElementCount(m->shapes[t])) * sizeof(float));
+        m->ReleasePages(m->constant_data[t], size_t(ElementCount(m->shapes[t])) *
+                                                 DataTypeSize(m->tensor(t).type()));
       }
     }
     kernels.push_back(std::move(kernel));
@@ -215,8 +244,10 @@ Status Session::Impl::Prepare(int64_t new_batch) {
   for (int t = 0; t < m->num_tensors(); ++t) {
     const int storage = plan.storage[t];
     if (storage < 0) continue;
-    data[t] = constants[storage] != nullptr
-                  ? const_cast<float*>(constants[storage])  // read only: never an op output
+    // A constant's float32 values are read only (never an op output); nullptr for one that
+    // only its kernel reads, in its stored type.
+    data[t] = m->constant_data[storage] != nullptr
+                  ? const_cast<float*>(constants[storage])
                   : reinterpret_cast<float*>(arena.get() + plan.offsets[t]);
   }
   skip.assign(m->ops.size(), false);

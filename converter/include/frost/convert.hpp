@@ -22,6 +22,9 @@ struct ConvertOptions {
   std::string feature_tensor;  // ONNX tensor name; empty: the input of the final FC layer(s)
   int64_t batch = 1;           // value for a symbolic batch axis while folding
   bool verbose = false;        // report what each pass changed
+  // Store the weights of Conv, FullyConnected and MatMul as IEEE float16 (half the file);
+  // biases and all other tensors stay float32. The runtime computes in float32 either way.
+  bool fp16 = false;
 };
 
 struct ConvertReport {

@@ -32,7 +32,11 @@ struct ShapeArgs {
 // What a kernel is created from (once per Session).
 struct KernelArgs {
   const schema::Operator* op = nullptr;
-  std::vector<const float*> constants;  // per input: the data of a constant input, else nullptr
+  // per input: a constant input's float32 values, else nullptr (also nullptr for a constant
+  // stored in another type that the session made no float32 copy of: see weights.hpp)
+  std::vector<const float*> constants;
+  std::vector<const schema::Tensor*> tensors;  // per input: its schema entry (type, quantization), nullptr if absent
+  std::vector<const void*> data;               // per input: a constant input's bytes in their stored type, else nullptr
   std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
   bool reference = false;               // never use XNNPACK or frost's own kernels
   kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels, if any

@@ -58,16 +58,27 @@ TEST_CASE("FLOAT16 conv and FC weights: fast path = reference, close to the floa
   ExpectClose(ref, exact, 2e-3f);
   CHECK(ref != exact);
 
-  std::unique_ptr<Session> session;
-  REQUIRE(Session::Create(half, {}, &session).ok());
-  const auto kernels = session->KernelNames();
-  CHECK(kernels[1] == "Conv2D xnnpack");
-  CHECK(kernels[3] == "Conv2D xnnpack");
-  CHECK(kernels[7] == "FullyConnected xnnpack");
-  // A new batch size sets the kernels up again (their float32 copies are gone by then).
-  std::vector<float> one(session->OutputElements(0, 1));
-  REQUIRE(session->Run(in.data(), 1, one.data()).ok());
-  ExpectClose(one, std::vector<float>(fast.begin(), fast.begin() + 5), 1e-6f);
+  // XNNPACK (weights widened to float32 for it to pack) and frost's own kernels (weights
+  // packed as halves) where this CPU has them.
+  std::vector<std::pair<ConvKernels, std::string>> choices = {{ConvKernels::kXnnpack, "xnnpack"}};
+  if (KernelsAvailable(ConvKernels::kAvx2)) choices.push_back({ConvKernels::kAvx2, "avx2"});
+  if (KernelsAvailable(ConvKernels::kAvx512)) choices.push_back({ConvKernels::kAvx512, "avx512"});
+  for (const auto& [choice, backend] : choices) {
+    CAPTURE(backend);
+    std::unique_ptr<Session> session;
+    REQUIRE(Session::Create(half, {.conv_kernels = choice}, &session).ok());
+    const auto kernels = session->KernelNames();
+    CHECK(kernels[1] == "Conv2D " + backend);
+    CHECK(kernels[3] == "Conv2D " + backend);
+    CHECK(kernels[7] == "FullyConnected " + backend);
+    std::vector<float> four(session->OutputElements(0, 4));
+    REQUIRE(session->Run(in.data(), 4, four.data()).ok());
+    ExpectClose(four, ref, 1e-5f);
+    // A new batch size sets the kernels up again (XNNPACK's float32 copies are gone by then).
+    std::vector<float> one(session->OutputElements(0, 1));
+    REQUIRE(session->Run(in.data(), 1, one.data()).ok());
+    ExpectClose(one, std::vector<float>(fast.begin(), fast.begin() + 5), 1e-5f);
+  }
 }
 
 TEST_CASE("FLOAT16 weights that are exact in half precision give the float32 model's outputs") {
@@ -166,6 +177,8 @@ TEST_CASE("FloatConstant converts FLOAT16, uses FLOAT32 in place, and reloads af
 
   ops::FloatConstant half, full, absent, activation;
   REQUIRE(half.Bind(args, 1).ok());
+  CHECK(half.data() == nullptr);  // converted on Load only
+  REQUIRE(half.Load().ok());
   REQUIRE(half.data() != nullptr);
   for (size_t i = 0; i < w.size(); ++i) CHECK(half.data()[i] == HalfToFloat(FloatToHalf(w[i])));
   CHECK(std::isinf(half.data()[2]));  // 1e5 is beyond float16 (the converter refuses it)

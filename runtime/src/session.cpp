@@ -195,6 +195,8 @@ Status Session::Impl::CreateKernels() {
     args.op = &op;
     args.reference = options.reference;
     args.isa = isa;
+    args.isa_chosen = options.conv_kernels == ConvKernels::kAvx2 ||
+                      options.conv_kernels == ConvKernels::kAvx512;
     args.threadpool = pool;
     args.release = [this](const void* data, size_t bytes) {
       m->ReleasePages(static_cast<const uint8_t*>(data), bytes);

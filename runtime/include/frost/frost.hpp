@@ -105,8 +105,10 @@ class Model {
 
 // Which fast kernels run Conv2D (one group) and FullyConnected; every other op runs on XNNPACK.
 // kAuto: frost's own, for the best instruction set this CPU has (AVX-512, else AVX2 + FMA +
-// F16C), else XNNPACK's; the environment variable FROST_KERNELS=xnnpack or =avx2 caps it.
-// kAvx2 / kAvx512 ask for that set (Session::Create fails on a CPU without it).
+// F16C), for FullyConnected and for convolutions with 64 or more output channels (below
+// that XNNPACK's are faster); else XNNPACK's. The environment variable
+// FROST_KERNELS=xnnpack or =avx2 caps it. kAvx2 / kAvx512 ask for that set for every op it
+// can run (Session::Create fails on a CPU without it).
 enum class ConvKernels { kAuto, kXnnpack, kAvx2, kAvx512 };
 
 // Whether this CPU can run `kernels` (kAuto and kXnnpack: always).

@@ -116,7 +116,9 @@ class Conv2DKernel : public Kernel {
   Status Init(const KernelArgs& args) {
     channels_ = args.shapes[0][3];
     Clamp clamp = ClampOf(a_.fused());
-    if (!args.reference && a_.groups() == 1 && args.isa != kernels::Isa::kNone) {
+    const bool worth_it =
+        args.isa_chosen || weight_shape_[0] >= kernels::kMinOwnConvChannels;
+    if (!args.reference && a_.groups() == 1 && args.isa != kernels::Isa::kNone && worth_it) {
       if (auto s = weights_.weight.Bind(args, 1); !s) return s;  // loaded only if ever needed
       if (auto s = weights_.bias.Bind(args, 2); !s) return s;
       return InitOwn(args);

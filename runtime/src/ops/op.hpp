@@ -40,6 +40,8 @@ struct KernelArgs {
   std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
   bool reference = false;               // never use XNNPACK or frost's own kernels
   kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels, if any
+  bool isa_chosen = false;  // asked for by name: used for every op they can run, not only
+                            // where they beat XNNPACK (kernels::kMinOwnConvChannels)
   pthreadpool_t threadpool = nullptr;      // the session's (for packing weights in parallel)
   // Drops the pages of the mapped model file under [data, data + bytes) once a kernel has
   // packed them into its own buffer (a no-op for models not read from a file).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ops/fused.hpp"
+#include "ops/int8.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
 #include "ops/window.hpp"
@@ -161,6 +162,7 @@ class Conv2DKernel : public Kernel {
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
+  if (IsInt8Input(args, 1)) return CreateConv2DInt8(args, out);  // a quantized op
   return MakeKernel<Conv2DKernel>(args, out, args);
 }
 

@@ -30,9 +30,12 @@ struct ShapeArgs {
 // What a kernel is created from (once per Session).
 struct KernelArgs {
   const schema::Operator* op = nullptr;
-  std::vector<const float*> constants;  // per input: the data of a constant input, else nullptr
+  std::vector<const float*> constants;  // per input: the data of a FLOAT32 constant, else nullptr
   std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
   bool reference = false;               // never use XNNPACK
+  std::vector<const schema::Tensor*> tensors;  // per input: its schema entry (type, quantization), nullptr if absent
+  std::vector<const void*> data;               // per input: a constant input's bytes in their stored type, else nullptr
+  const schema::Tensor* output_tensor = nullptr;  // the output's schema entry (quantization)
 };
 
 // Shapes and addresses of one op's tensors at the current batch size.
@@ -42,6 +45,9 @@ struct KernelIo {
   Shape output_shape;
   float* output = nullptr;
   pthreadpool_t threadpool = nullptr;
+  // Scratch memory shared by all kernels of a session (they run one at a time): at least the
+  // ScratchBytes the kernel asked for with these shapes, 64-byte aligned; nullptr if it asked 0.
+  void* scratch = nullptr;
 };
 
 // An op's kernel inside a Session. Setup binds shapes and addresses (called again only when
@@ -50,6 +56,8 @@ class Kernel {
  public:
   virtual ~Kernel() = default;
   virtual Status Setup(const KernelIo& io) = 0;
+  // Bytes of KernelIo::scratch the kernel needs with `io`'s shapes (asked before Setup).
+  virtual size_t ScratchBytes(const KernelIo& io) const { return 0; }
   virtual Status Run() = 0;
   // "xnnpack", "reference" or "in place" (nothing to do): what the last Setup chose.
   virtual const char* backend() const { return fast_ ? "xnnpack" : "reference"; }

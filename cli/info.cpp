@@ -65,6 +65,20 @@ void PrintText(const Json& f) {
   row("params", params < 1000
                     ? Grouped(params)
                     : Grouped(params) + " (" + Scaled(static_cast<double>(params), "") + ")");
+  const Json& quantization = f["quantization"];
+  std::string weights;
+  for (const auto& [type, w] : quantization["weights"].items()) {
+    weights += (weights.empty() ? "" : ", ") + type + " " + Grouped(w["params"].get<uint64_t>()) +
+               " in " + w["tensors"].dump() + " tensors (" + Bytes(w["bytes"].get<uint64_t>()) + ")";
+  }
+  if (!weights.empty()) row("weights", weights);
+  if (!quantization["int8_ops"].empty()) {
+    std::string int8_ops;
+    for (const auto& [type, count] : quantization["int8_ops"].items()) {
+      int8_ops += (int8_ops.empty() ? "" : ", ") + type + " " + count.dump();
+    }
+    row("int8 ops", int8_ops + " (INT8 weights per output channel, activations on int8 grids)");
+  }
   row("FLOPs", Scaled(f["flops"].get<double>(), "FLOP") + " per sample (multiply-add = 2)");
   row("preprocessing", Preprocess(f["preprocessing"], f["inputs"]));
   const Json& labels = f["labels"];

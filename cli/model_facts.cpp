@@ -67,6 +67,36 @@ Json HeadFacts(const schema::Model& fb) {
           {"params", num_params}};
 }
 
+// Constant tensors by data type, and the ops that run quantized (an INT8 weight) by type.
+Json QuantizationFacts(const schema::Model& fb) {
+  const auto* tensors = fb.tensors();
+  const auto* buffers = fb.buffers();
+  Json weights = Json::object();
+  const int num_tensors = tensors ? static_cast<int>(tensors->size()) : 0;
+  for (int t = 0; t < num_tensors; ++t) {
+    const schema::Tensor& tensor = *tensors->Get(t);
+    if (tensor.buffer() < 0 || !buffers || tensor.buffer() >= static_cast<int>(buffers->size())) {
+      continue;
+    }
+    Json& entry = weights[schema::EnumNameDataType(tensor.type())];
+    if (entry.is_null()) entry = {{"tensors", 0}, {"params", 0}, {"bytes", 0}};
+    entry["tensors"] = entry["tensors"].get<uint64_t>() + 1;
+    entry["params"] = entry["params"].get<uint64_t>() + Elements(tensor);
+    entry["bytes"] = entry["bytes"].get<uint64_t>() + buffers->Get(tensor.buffer())->size();
+  }
+  Json int8_ops = Json::object();
+  if (fb.operators()) {
+    for (const schema::Operator* op : *fb.operators()) {
+      if (!op->inputs() || op->inputs()->size() < 2) continue;
+      const int w = op->inputs()->Get(1);
+      if (w < 0 || w >= num_tensors || tensors->Get(w)->type() != schema::DataType::INT8) continue;
+      Json& count = int8_ops[schema::EnumNameOpOptions(op->options_type())];
+      count = count.is_null() ? 1 : count.get<uint64_t>() + 1;
+    }
+  }
+  return {{"weights", weights}, {"int8_ops", int8_ops}};
+}
+
 }  // namespace
 
 Json ModelFacts(const Model& model) {
@@ -85,6 +115,7 @@ Json ModelFacts(const Model& model) {
   for (const auto& [type, count] : stats.op_counts) by_type[type] = count;
   facts["ops"] = {{"total", stats.num_ops}, {"by_type", by_type}};
   facts["params"] = stats.num_params;
+  facts["quantization"] = QuantizationFacts(*fb);
   facts["flops"] = stats.flops;
 
   const Preprocessing& p = model.preprocessing();

@@ -138,6 +138,18 @@ std::pair<fs::OpOptions, Offset<void>> WriteOptions(FlatBufferBuilder& b, const 
   return {fs::OpOptions::NONE, 0};
 }
 
+// A constant's bytes as stored: int8 weights one byte each, everything else float.
+std::pair<const void*, uint64_t> ConstantBytes(const Tensor& t) {
+  if (t.dtype == DType::kInt8) return {t.int8s.data(), t.int8s.size()};
+  return {t.floats.data(), t.floats.size() * sizeof(float)};
+}
+
+Offset<fs::Quantization> WriteQuantization(FlatBufferBuilder& b, const Tensor& t) {
+  if (!t.quantization) return 0;
+  return fs::CreateQuantizationDirect(b, &t.quantization->scales, &t.quantization->zero_points,
+                                      t.quantization->axis);
+}
+
 }  // namespace
 
 Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink) {
@@ -177,15 +189,17 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   for (const Tensor* t : tensors) {
     int32_t buffer = -1;
     if (t->constant) {
-      const uint64_t bytes = t->floats.size() * sizeof(float);
+      const uint64_t bytes = ConstantBytes(*t).second;
       buffer = static_cast<int32_t>(buffers.size());
       buffers.emplace_back(data_size, bytes);
       data_size = AlignUp(data_size + bytes);
     }
     const std::vector<int64_t> shape = t->physical_shape();
     const auto layout = t->nhwc && t->rank() == 4 ? fs::Layout::NHWC : fs::Layout::PLAIN;
+    const auto type = t->dtype == DType::kInt8 ? fs::DataType::INT8 : fs::DataType::FLOAT32;
+    const auto quantization = WriteQuantization(b, *t);
     tensor_tables.push_back(
-        fs::CreateTensorDirect(b, t->name.c_str(), &shape, fs::DataType::FLOAT32, buffer, layout));
+        fs::CreateTensorDirect(b, t->name.c_str(), &shape, type, buffer, layout, quantization));
   }
   const auto preprocessing = fs::CreatePreprocessingDirect(
       b, meta.scale, &meta.mean, &meta.std,
@@ -205,8 +219,8 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   uint64_t written = 0;
   for (const Tensor* t : tensors) {
     if (!t->constant) continue;
-    const uint64_t bytes = t->floats.size() * sizeof(float);
-    FROST_CONVERT_TRY(sink(t->floats.data(), bytes));
+    const auto [data, bytes] = ConstantBytes(*t);
+    FROST_CONVERT_TRY(sink(data, bytes));
     written += bytes;
     FROST_CONVERT_TRY(sink(kZeros, AlignUp(written) - written));
     written = AlignUp(written);

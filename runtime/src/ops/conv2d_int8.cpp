@@ -1,5 +1,5 @@
 // Conv2D with an INT8 weight [O, KH, KW, C/groups] (OHWI, per-output-channel scales): the
-// reference kernel, int32 accumulation exactly as int8.hpp defines the op, and the XNNPACK
+// reference kernel, exactly as int8.hpp defines the op, and the XNNPACK
 // qc8 fast path. Shape inference and FLOPs are Conv2D's own (conv2d.cpp).
 #include "ops/int8.hpp"
 

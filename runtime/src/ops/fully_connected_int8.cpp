@@ -1,5 +1,5 @@
 // FullyConnected with an INT8 weight [O, K] (per-output-channel scales): the reference kernel,
-// int32 accumulation exactly as int8.hpp defines the op, and the fast path, XNNPACK's qc8
+// exactly as int8.hpp defines the op, and the fast path, XNNPACK's qc8
 // convolution with a 1x1 kernel over an N x 1 x 1 image (this XNNPACK has no per-channel
 // fully connected operator; on [N, K] the two compute the same).
 #include "ops/int8.hpp"

@@ -1,7 +1,6 @@
 #include "ops/int8.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <string>
 
 namespace frost::ops {
@@ -41,6 +40,13 @@ Status ActivationParams(const schema::Tensor* t, const char* role, QuantParams* 
 
 }  // namespace
 
+// The float bias in accumulator units. Kept within 2^30, so that adding it to any sum of
+// products (at most 255 * 127 per term) stays far from int32 overflow for every real layer.
+int32_t BiasUnits(float bias, float unit) {
+  const double units = std::nearbyint(double(bias) / double(unit));
+  return int32_t(std::clamp(units, -double(1 << 30), double(1 << 30)));
+}
+
 Status ReadInt8Params(const KernelArgs& args, const Clamp& clamp, Int8Params* out) {
   Int8Params p;
   if (auto s = ActivationParams(args.tensors[0], "input", &p.input); !s) return s;
@@ -58,18 +64,24 @@ Status ReadInt8Params(const KernelArgs& args, const Clamp& clamp, Int8Params* ou
       if (z != 0) return Status::Error("INT8 weight " + Describe(w) + " must be symmetric (zero point 0)");
     }
   }
-  for (int64_t o = 0; o < out_channels; ++o) {
-    p.weight_scales.push_back(q->scale()->Get(o));
-    p.multipliers.push_back(p.input.scale * q->scale()->Get(o));
-  }
-  p.weight = static_cast<const int8_t*>(args.data[1]);
+  const float* bias = nullptr;
   if (args.tensors.size() > 2 && args.tensors[2] != nullptr) {
     if (args.tensors[2]->type() != schema::DataType::FLOAT32 || args.constants[2] == nullptr) {
       return Status::Error("the bias of an int8 op must be a FLOAT32 constant");
     }
-    p.bias = args.constants[2];
+    bias = args.constants[2];
   }
-  p.clamp = clamp;
+  for (int64_t o = 0; o < out_channels; ++o) {
+    const float weight_scale = q->scale()->Get(o);
+    // The float operations in XNNPACK's order: (s_in * s_w) / s_out.
+    const float unit = p.input.scale * weight_scale;
+    p.weight_scales.push_back(weight_scale);
+    p.bias.push_back(bias ? BiasUnits(bias[o], unit) : 0);
+    p.requantize.push_back(unit / p.output.scale);
+  }
+  if (!std::isinf(clamp.min)) p.out_min = Quantize(clamp.min, p.output);
+  if (!std::isinf(clamp.max)) p.out_max = Quantize(clamp.max, p.output);
+  p.weight = static_cast<const int8_t*>(args.data[1]);
   p.out_channels = out_channels;
   *out = std::move(p);
   return Status::Ok();
@@ -82,24 +94,14 @@ void QuantizeArray(const float* x, size_t count, const QuantParams& p, int8_t* q
 Status XnnInt8Conv::Create(const Int8Params& p, const ConvGeometry& g, bool* created) {
   *created = false;
   g_ = g;
-  // The bias in accumulator units, as XNNPACK takes it.
-  std::vector<int32_t> bias(size_t(g.out_channels), 0);
-  for (int64_t o = 0; o < g.out_channels; ++o) {
-    if (p.bias == nullptr) continue;
-    const double units = std::nearbyint(double(p.bias[o]) / double(p.multipliers[o]));
-    if (!(std::fabs(units) < double(std::numeric_limits<int32_t>::max()))) return Status::Ok();
-    bias[o] = int32_t(units);
-  }
-  // The clamp on the output grid (quantizing is monotonic, so clamping before or after agrees).
-  const int8_t lo = std::isinf(p.clamp.min) ? -128 : Quantize(p.clamp.min, p.output);
-  const int8_t hi = std::isinf(p.clamp.max) ? 127 : Quantize(p.clamp.max, p.output);
   xnn_status status = xnn_create_convolution2d_nhwc_qc8(
       g.pad_top, g.pad_right, g.pad_bottom, g.pad_left, g.kernel_h, g.kernel_w, g.stride_h,
       g.stride_w, g.dilation_h, g.dilation_w, g.groups, g.channels / g.groups,
       g.out_channels / g.groups, g.channels, g.out_channels, int8_t(p.input.zero_point),
-      p.input.scale, p.weight_scales.data(), p.weight, bias.data(), int8_t(p.output.zero_point),
-      p.output.scale, lo, hi, /*flags=*/0, conv_.put());
-  if (XnnRejected(status)) return Status::Ok();  // e.g. a requantization scale >= 256
+      p.input.scale, p.weight_scales.data(), p.weight, p.bias.data(), int8_t(p.output.zero_point),
+      p.output.scale, int8_t(p.out_min), int8_t(p.out_max), /*flags=*/0, conv_.put());
+  // E.g. a requantization factor m >= 256, or a clamp that leaves one value: the reference.
+  if (XnnRejected(status)) return Status::Ok();
   if (auto s = XnnStatus(status, "xnn_create_convolution2d_nhwc_qc8"); !s) return s;
   status = xnn_create_convert_nc_f32_qs8(g.channels, g.channels, g.channels, p.input.scale,
                                          int8_t(p.input.zero_point), -128, 127, 0, to_int8_.put());

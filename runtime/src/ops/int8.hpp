@@ -1,10 +1,14 @@
 // Quantized (int8) Conv2D and FullyConnected: what the two kernels share. A Conv2D or
 // FullyConnected whose weight is INT8 runs as (see runtime/schema/frost.fbs):
-//   q   = quantize(x) on the input tensor's grid
-//   acc = sum (q - z_in) * w_q                         int32; padding adds nothing
-//   y   = acc * (s_in * s_w[o]) + bias[o]              float
-//   out = dequantize(quantize(clamp(y))) on the output tensor's grid
-// so every value such an op writes lies on its output tensor's grid.
+//   q   = quantize(x) on the input tensor's grid (s_in, z_in)
+//   acc = sum (q - z_in) * w_q + bias_q[o]              int32; padding adds nothing
+//         bias_q[o] = round(bias[o] / (s_in * s_w[o]))  the float bias in accumulator units
+//   out = clamp(round(acc * m[o]) + z_out, lo, hi)      m[o] = s_in * s_w[o] / s_out (float)
+//         lo, hi: the fused clamp's bounds rounded onto the output grid (else -128, 127)
+//   y   = (out - z_out) * s_out                         written as float
+// so every value such an op writes lies on its output tensor's grid. Rounding is to nearest,
+// ties to even. This is the arithmetic of XNNPACK's qc8 kernels (an int32 bias, one float
+// factor per channel): the fast path computes exactly the same values.
 #pragma once
 
 #include <cmath>
@@ -44,16 +48,19 @@ inline float Dequantize(int8_t q, const QuantParams& p) {
 struct Int8Params {
   QuantParams input, output;
   std::vector<float> weight_scales;  // per output channel: s_w[o]
-  std::vector<float> multipliers;    // per output channel: s_in * s_w[o]
-  const int8_t* weight = nullptr;  // [O, ...] as stored
-  const float* bias = nullptr;     // [O] or nullptr
-  Clamp clamp;
+  std::vector<int32_t> bias;         // per output channel: bias_q[o] (0 without a bias)
+  std::vector<float> requantize;     // per output channel: m[o]
+  int32_t out_min = -128, out_max = 127;  // the fused clamp on the output grid
+  const int8_t* weight = nullptr;         // [O, ...] as stored
   int64_t out_channels = 0;
 
-  // The output value of accumulator `acc` for channel `o`: bias, scale, clamp, requantize.
+  // The value written for the sum `acc` (without the bias) of channel `o`.
   float Output(int32_t acc, int64_t o) const {
-    float y = float(acc) * multipliers[o] + (bias ? bias[o] : 0.0f);
-    return Dequantize(Quantize(clamp(y), output), output);
+    const float lo = float(out_min - output.zero_point), hi = float(out_max - output.zero_point);
+    float v = float(acc + bias[o]) * requantize[o];
+    if (!(v >= lo)) v = lo;
+    if (v > hi) v = hi;
+    return float(int32_t(std::nearbyint(v))) * output.scale;
   }
 };
 
@@ -74,9 +81,8 @@ struct ConvGeometry {
 };
 
 // The fast path: XNNPACK's f32 -> qs8 conversion, its per-channel (qc8) convolution and the
-// qs8 -> f32 conversion, the int8 tensors in the session's scratch. It matches the reference
-// to within one step of the output grid: XNNPACK takes the bias as int32 in units of
-// s_in * s_w[o] (rounded) and requantizes with the single factor s_in * s_w[o] / s_out.
+// qs8 -> f32 conversion, the int8 tensors in the session's scratch. Same values as the
+// reference, bit for bit (tests/ops/int8_test.cpp).
 class XnnInt8Conv {
  public:
   // False (and no error) when XNNPACK does not take these parameters: use the reference.

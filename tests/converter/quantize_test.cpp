@@ -1,8 +1,11 @@
 // --quantize int8: a small ONNX model quantized with a few synthetic calibration inputs
 // (npy:), the grid and weight helpers by hand, and the errors for bad calibration data.
+#include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "convert_test_util.hpp"
+#include "frost/finetune.hpp"
 #include "frost/io/npy.hpp"
 #include "quantize/quantize_int8.hpp"
 
@@ -156,6 +159,76 @@ TEST_CASE("quantize int8: a small network with synthetic calibration data") {
   REQUIRE(session->Run(x.data(), 1, y.data()).ok());
   const auto kernels = session->KernelNames();
   CHECK(std::count(kernels.begin(), kernels.end(), "Conv2D xnnpack") == 3);
+}
+
+TEST_CASE("fine-tuning on an int8 backbone: INT8 weights and grids kept byte for byte") {
+  TempDir dir;
+  OnnxBuilder onnx = SmallNet().Build();
+  ConvertOptions options;
+  options.quantize = "int8";
+  options.calibration = WriteCalibration(dir);
+  Converted base = Convert(onnx, dir, options);
+  REQUIRE_MESSAGE(base.status.ok(), base.status.message());
+  FineTuneOptions tune;
+  tune.config.epochs = 3;
+  std::unique_ptr<FineTuner> tuner;
+  REQUIRE(FineTuner::Create(base.model, tune, &tuner).ok());
+  for (int i = 0; i < 10; ++i) {
+    const std::vector<float> x = Random(3 * 64, 100 + i, -2.0f, 2.0f);
+    REQUIRE(tuner->AddInput(x.data(), i % 2).ok());
+  }
+  REQUIRE(tuner->Fit().ok());
+  const std::string path = dir.File("tuned.frost");
+  Status s = tuner->Save(path);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  std::shared_ptr<const Model> tuned;
+  REQUIRE(Model::Load(path, &tuned).ok());
+
+  // Every INT8 weight of the backbone, with its quantization and bytes; the grids of the
+  // backbone's activations; the new head float32 without grids.
+  const Model& m = *base.model;
+  std::map<std::string, const schema::Tensor*> before;
+  for (const schema::Tensor* t : *m.flatbuffer()->tensors()) before[t->name()->str()] = t;
+  size_t int8_weights = 0, grids = 0;
+  for (const schema::Tensor* t : *tuned->flatbuffer()->tensors()) {
+    const std::string name = t->name()->str();
+    CAPTURE(name);
+    if (name.rfind("head.", 0) == 0 || name == "y") {
+      CHECK(t->type() == schema::DataType::FLOAT32);
+      CHECK(t->quantization() == nullptr);
+      continue;
+    }
+    REQUIRE(before.count(name));
+    const schema::Tensor& old = *before[name];
+    CHECK(t->type() == old.type());
+    REQUIRE((t->quantization() == nullptr) == (old.quantization() == nullptr));
+    if (t->quantization()) {
+      ++grids;
+      CHECK(Vec(t->quantization()->zero_point()) == Vec(old.quantization()->zero_point()));
+      const auto* a = t->quantization()->scale();
+      const auto* b = old.quantization()->scale();
+      CHECK(std::vector<float>(a->begin(), a->end()) == std::vector<float>(b->begin(), b->end()));
+    }
+    if (t->buffer() < 0) continue;
+    const auto* x = tuned->flatbuffer()->buffers()->Get(t->buffer());
+    const auto* y = m.flatbuffer()->buffers()->Get(old.buffer());
+    REQUIRE(x->size() == y->size());
+    CHECK(std::memcmp(tuned->data_segment() + x->offset(), m.data_segment() + y->offset(),
+                      x->size()) == 0);
+    int8_weights += t->type() == schema::DataType::INT8;
+  }
+  CHECK(int8_weights == 3);  // conv2, conv3 and FC 1 (the features are the classifier's input)
+  CHECK(grids >= 4);
+  // The tuned model runs and its features are the base model's, exactly.
+  const std::vector<float> x = Random(3 * 64, 99, -2.0f, 2.0f);
+  std::unique_ptr<Session> a, b;
+  REQUIRE(Session::Create(base.model, {}, &a).ok());
+  REQUIRE(Session::Create(tuned, {}, &b).ok());
+  const std::string feature = m.feature_tensor();
+  std::vector<float> fa(a->TensorShape(feature, 1)[1]), fb(fa.size());
+  REQUIRE(a->RunTo(x.data(), 1, feature, fa.data()).ok());
+  REQUIRE(b->RunTo(x.data(), 1, feature, fb.data()).ok());
+  CHECK(fa == fb);
 }
 
 TEST_CASE("quantize int8: calibration data errors name the problem, and nothing is written") {

@@ -38,7 +38,7 @@ void Conv2DInt8Reference(const schema::Conv2D& a, const Int8Params& p, const Sha
   }
 }
 
-class Conv2DInt8Kernel : public Kernel {
+class Conv2DInt8Kernel : public Int8Kernel {
  public:
   explicit Conv2DInt8Kernel(const KernelArgs& args)
       : a_(*args.op->options_as_Conv2D()), weight_shape_(args.shapes[1]) {}
@@ -46,7 +46,6 @@ class Conv2DInt8Kernel : public Kernel {
   Status Init(const KernelArgs& args) {
     if (auto s = ReadInt8Params(args, ClampOf(a_.fused()), &p_); !s) return s;
     channels_ = args.shapes[0][3];
-    if (args.reference) return Status::Ok();
     ConvGeometry g;
     g.kernel_h = a_.kernel_h(), g.kernel_w = a_.kernel_w();
     g.stride_h = a_.stride_h(), g.stride_w = a_.stride_w();
@@ -56,49 +55,25 @@ class Conv2DInt8Kernel : public Kernel {
     g.groups = a_.groups();
     g.channels = channels_;
     g.out_channels = weight_shape_[0];
-    return xnn_.Create(p_, g, &xnn_ready_);
-  }
-
-  size_t ScratchBytes(const KernelIo& io) const override {
-    const int64_t in = ElementCount(io.input_shapes[0]);
-    if (UsesXnn(io)) return xnn_.ScratchBytes(in, ElementCount(io.output_shape));
-    return size_t(in);  // the quantized input
-  }
-
-  Status Setup(const KernelIo& io) override {
-    io_ = io;
-    fast_ = false;
-    if (!UsesXnn(io)) return Status::Ok();
-    const Shape& x = io.input_shapes[0];
-    if (auto s = xnn_.Setup(x[0], x[1], x[2], io.inputs[0], ElementCount(io.output_shape),
-                            io.output, io.scratch, io.threadpool);
-        !s) {
-      return s;
-    }
-    fast_ = true;
-    return Status::Ok();
-  }
-
-  Status Run() override {
-    if (fast_) return xnn_.Run(io_.threadpool);
-    auto* xq = static_cast<int8_t*>(io_.scratch);
-    QuantizeArray(io_.inputs[0], size_t(ElementCount(io_.input_shapes[0])), p_.input, xq);
-    Conv2DInt8Reference(a_, p_, io_.input_shapes[0], xq, weight_shape_, io_.output_shape,
-                        io_.output);
-    return Status::Ok();
+    return InitFast(g, args.reference);
   }
 
  private:
-  // The operator was made for the stored channel count (see Conv2DKernel::Setup).
-  bool UsesXnn(const KernelIo& io) const { return xnn_ready_ && io.input_shapes[0][3] == channels_; }
+  bool ImageDims(const KernelIo& io, int64_t* n, int64_t* h, int64_t* w) const override {
+    const Shape& x = io.input_shapes[0];
+    *n = x[0], *h = x[1], *w = x[2];
+    // The operator was made for the stored channel count (see Conv2DKernel::Setup).
+    return x[3] == channels_;
+  }
+
+  void RunReference(const int8_t* xq) override {
+    Conv2DInt8Reference(a_, p_, io_.input_shapes[0], xq, weight_shape_, io_.output_shape,
+                        io_.output);
+  }
 
   const schema::Conv2D& a_;
   Shape weight_shape_;
-  Int8Params p_;
   int64_t channels_ = 0;
-  XnnInt8Conv xnn_;
-  bool xnn_ready_ = false;
-  KernelIo io_;
 };
 
 }  // namespace

@@ -23,52 +23,29 @@ void FullyConnectedInt8Reference(const Int8Params& p, int64_t N, int64_t K, cons
   }
 }
 
-class FullyConnectedInt8Kernel : public Kernel {
+class FullyConnectedInt8Kernel : public Int8Kernel {
  public:
   Status Init(const KernelArgs& args) {
     const Clamp clamp = ClampOf(args.op->options_as_FullyConnected()->fused());
     if (auto s = ReadInt8Params(args, clamp, &p_); !s) return s;
     in_channels_ = args.shapes[1][1];
-    if (args.reference) return Status::Ok();
     ConvGeometry g;  // 1x1, stride 1, no padding
     g.channels = in_channels_;
     g.out_channels = p_.out_channels;
-    return xnn_.Create(p_, g, &xnn_ready_);
-  }
-
-  size_t ScratchBytes(const KernelIo& io) const override {
-    const int64_t in = ElementCount(io.input_shapes[0]);
-    if (xnn_ready_) return xnn_.ScratchBytes(in, ElementCount(io.output_shape));
-    return size_t(in);  // the quantized input
-  }
-
-  Status Setup(const KernelIo& io) override {
-    io_ = io;
-    fast_ = false;
-    if (!xnn_ready_) return Status::Ok();
-    if (auto s = xnn_.Setup(io.input_shapes[0][0], 1, 1, io.inputs[0],
-                            ElementCount(io.output_shape), io.output, io.scratch, io.threadpool);
-        !s) {
-      return s;
-    }
-    fast_ = true;
-    return Status::Ok();
-  }
-
-  Status Run() override {
-    if (fast_) return xnn_.Run(io_.threadpool);
-    auto* xq = static_cast<int8_t*>(io_.scratch);
-    QuantizeArray(io_.inputs[0], size_t(ElementCount(io_.input_shapes[0])), p_.input, xq);
-    FullyConnectedInt8Reference(p_, io_.input_shapes[0][0], in_channels_, xq, io_.output);
-    return Status::Ok();
+    return InitFast(g, args.reference);
   }
 
  private:
-  Int8Params p_;
+  bool ImageDims(const KernelIo& io, int64_t* n, int64_t* h, int64_t* w) const override {
+    *n = io.input_shapes[0][0], *h = 1, *w = 1;
+    return true;
+  }
+
+  void RunReference(const int8_t* xq) override {
+    FullyConnectedInt8Reference(p_, io_.input_shapes[0][0], in_channels_, xq, io_.output);
+  }
+
   int64_t in_channels_ = 0;
-  XnnInt8Conv xnn_;
-  bool xnn_ready_ = false;
-  KernelIo io_;
 };
 
 }  // namespace

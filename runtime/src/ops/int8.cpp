@@ -141,4 +141,35 @@ Status XnnInt8Conv::Run(pthreadpool_t pool) {
   return XnnStatus(xnn_run_operator(to_float_.get(), pool), "dequantize output");
 }
 
+size_t Int8Kernel::ScratchBytes(const KernelIo& io) const {
+  const int64_t in = ElementCount(io.input_shapes[0]);
+  int64_t n, h, w;
+  if (xnn_ready_ && ImageDims(io, &n, &h, &w)) {
+    return xnn_.ScratchBytes(in, ElementCount(io.output_shape));
+  }
+  return size_t(in);  // the quantized input
+}
+
+Status Int8Kernel::Setup(const KernelIo& io) {
+  io_ = io;
+  fast_ = false;
+  int64_t n, h, w;
+  if (!xnn_ready_ || !ImageDims(io, &n, &h, &w)) return Status::Ok();
+  if (auto s = xnn_.Setup(n, h, w, io.inputs[0], ElementCount(io.output_shape), io.output,
+                          io.scratch, io.threadpool);
+      !s) {
+    return s;
+  }
+  fast_ = true;
+  return Status::Ok();
+}
+
+Status Int8Kernel::Run() {
+  if (fast_) return xnn_.Run(io_.threadpool);
+  auto* xq = static_cast<int8_t*>(io_.scratch);
+  QuantizeArray(io_.inputs[0], size_t(ElementCount(io_.input_shapes[0])), p_.input, xq);
+  RunReference(xq);
+  return Status::Ok();
+}
+
 }  // namespace frost::ops

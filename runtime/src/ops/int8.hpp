@@ -97,6 +97,32 @@ class XnnInt8Conv {
   XnnOperator to_int8_, conv_, to_float_;
 };
 
+// What the int8 Conv2D and FullyConnected kernels share: their params, the XNNPACK path, and
+// for the reference path the input quantized into the session's scratch.
+class Int8Kernel : public Kernel {
+ public:
+  size_t ScratchBytes(const KernelIo& io) const override;
+  Status Setup(const KernelIo& io) override;
+  Status Run() override;
+
+ protected:
+  // Creates the XNNPACK path for `g`, unless `reference` or XNNPACK declines.
+  Status InitFast(const ConvGeometry& g, bool reference) {
+    return reference ? Status::Ok() : xnn_.Create(p_, g, &xnn_ready_);
+  }
+  // The input as the convolution's N x H x W image; false: the reference kernel must run.
+  virtual bool ImageDims(const KernelIo& io, int64_t* n, int64_t* h, int64_t* w) const = 0;
+  // The reference kernel for io_, on the input already quantized into `xq`.
+  virtual void RunReference(const int8_t* xq) = 0;
+
+  Int8Params p_;
+  KernelIo io_;
+
+ private:
+  XnnInt8Conv xnn_;
+  bool xnn_ready_ = false;
+};
+
 // Kernels for Conv2D / FullyConnected with an INT8 weight (conv2d_int8.cpp,
 // fully_connected_int8.cpp); the float ops' create functions dispatch to them.
 Status CreateConv2DInt8(const KernelArgs& args, std::unique_ptr<Kernel>* out);

@@ -18,6 +18,9 @@ struct ConvertArgs {
   int64_t batch = 1;
   bool verbose = false;
   bool fp16 = false;
+  std::string quantize, calibration;
+  size_t calibration_images = 500;
+  double calibration_percentile = 99.999;
 };
 
 int RunConvert(const ConvertArgs& args, const CLI::App& command) {
@@ -34,12 +37,21 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.batch = args.batch;
   options.verbose = args.verbose;  // the converter prints its pass log on stderr itself
   options.fp16 = args.fp16;
+  options.quantize = args.quantize;
+  options.calibration = args.calibration;
+  options.calibration_images = args.calibration_images;
+  options.calibration_percentile = args.calibration_percentile;
 
   ConvertReport report;
   const Status status = Convert(options, &report);
   if (!status) return ReportError(status);
-  std::printf("wrote %s: %zu ops, %zu parameters\n", args.output.c_str(), report.num_ops,
+  std::printf("wrote %s: %zu ops, %zu parameters", args.output.c_str(), report.num_ops,
               report.num_params);
+  if (report.quantized_ops > 0) {
+    std::printf(", %zu ops int8 (activation ranges from %zu calibration images)",
+                report.quantized_ops, report.calibration_images);
+  }
+  std::printf("\n");
   return kExitOk;
 }
 
@@ -54,7 +66,8 @@ Command AddConvertCommand(CLI::App& app) {
       "c counted in the model's channel order. On any error no output file is left.\n"
       "Exit status: 0 success, 1 error (message on stderr), 2 bad command line.");
   command->add_option("input", args->input, "ONNX model (.onnx)")->required();
-  command->add_option("output", args->output, "the .frost file to write (atomically)")->required();
+  command->add_option("output,-o,--output", args->output, "the .frost file to write (atomically)")
+      ->required();
   command
       ->add_option("--mean", args->mean,
                    "per-channel means, comma separated (default: ImageNet 0.485,0.456,0.406)")
@@ -85,9 +98,34 @@ Command AddConvertCommand(CLI::App& app) {
                     "store conv / fully connected / MatMul weights as float16: half the file;\n"
                     "biases and other tensors stay float32, and so does all arithmetic");
   command->add_flag("-v,--verbose", args->verbose, "report what each conversion pass changed");
+  command
+      ->add_option("--quantize", args->quantize,
+                   "int8: INT8 weights (per output channel) for Conv and FullyConnected, their\n"
+                   "activations on int8 grids measured with --calibration (default: float32)")
+      ->check(CLI::IsMember({"int8"}));
+  command->add_option("--calibration", args->calibration,
+                      "data the activation ranges are measured on, as frost eval --data takes it\n"
+                      "(DIR with one subfolder per class, idx:..., npy:...)");
+  command
+      ->add_option("--calibration-images", args->calibration_images,
+                   "use at most N calibration samples, taken evenly from every class")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--calibration-percentile", args->calibration_percentile,
+                   "each activation grid spans the calibrated values from this percentile's\n"
+                   "mirror to it; 100 = min to max")
+      ->capture_default_str()
+      ->check(CLI::Range(50.0, 100.0));
   return {command, [args, command] {
             if (args->crop <= 0.0f) {
               return ReportUsage("--crop must be greater than 0", *command);
+            }
+            if (!args->quantize.empty() && args->calibration.empty()) {
+              return ReportUsage("--quantize int8 needs --calibration DIR", *command);
+            }
+            if (args->quantize.empty() && !args->calibration.empty()) {
+              return ReportUsage("--calibration needs --quantize int8", *command);
             }
             return RunConvert(*args, *command);
           }};

@@ -72,6 +72,13 @@ void PrintText(const Json& f) {
                Bytes(w["bytes"].get<uint64_t>()) + ")";
   }
   row("weights", weights.empty() ? "none" : weights);
+  if (!f["int8_ops"].empty()) {
+    std::string int8_ops;
+    for (const auto& [type, count] : f["int8_ops"].items()) {
+      int8_ops += (int8_ops.empty() ? "" : ", ") + type + " " + count.dump();
+    }
+    row("int8 ops", int8_ops + " (INT8 weights per output channel, activations on int8 grids)");
+  }
   row("FLOPs", Scaled(f["flops"].get<double>(), "FLOP") + " per sample (multiply-add = 2)");
   row("preprocessing", Preprocess(f["preprocessing"], f["inputs"]));
   const Json& labels = f["labels"];

@@ -90,6 +90,23 @@ Json WeightTypes(const schema::Model& fb) {
   return types;
 }
 
+// The ops that run quantized (an INT8 weight), by type.
+Json Int8Ops(const schema::Model& fb) {
+  Json int8_ops = Json::object();
+  const auto* tensors = fb.tensors();
+  const int num_tensors = tensors ? static_cast<int>(tensors->size()) : 0;
+  if (fb.operators()) {
+    for (const schema::Operator* op : *fb.operators()) {
+      if (!op->inputs() || op->inputs()->size() < 2) continue;
+      const int w = op->inputs()->Get(1);
+      if (w < 0 || w >= num_tensors || tensors->Get(w)->type() != schema::DataType::INT8) continue;
+      Json& count = int8_ops[schema::EnumNameOpOptions(op->options_type())];
+      count = count.is_null() ? 1 : count.get<uint64_t>() + 1;
+    }
+  }
+  return int8_ops;
+}
+
 }  // namespace
 
 Json ModelFacts(const Model& model) {
@@ -109,6 +126,7 @@ Json ModelFacts(const Model& model) {
   facts["ops"] = {{"total", stats.num_ops}, {"by_type", by_type}};
   facts["params"] = stats.num_params;
   facts["weights"] = WeightTypes(*fb);
+  facts["int8_ops"] = Int8Ops(*fb);
   facts["flops"] = stats.flops;
 
   const Preprocessing& p = model.preprocessing();

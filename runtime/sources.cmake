@@ -13,8 +13,11 @@ set(FROST_RUNTIME_SOURCES
   src/ops/binary.cpp
   src/ops/concat.cpp
   src/ops/conv2d.cpp
+  src/ops/conv2d_int8.cpp
   src/ops/fully_connected.cpp
+  src/ops/fully_connected_int8.cpp
   src/ops/global_pool.cpp
+  src/ops/int8.cpp
   src/ops/matmul.cpp
   src/ops/pad.cpp
   src/ops/pool2d.cpp

@@ -86,7 +86,7 @@ class ModelBuilder {
   // An activation tensor (buffer -1).
   int Activation(const std::string& name, Shape shape,
                  schema::Layout layout = schema::Layout::PLAIN) {
-    tensors_.push_back({name, std::move(shape), schema::DataType::FLOAT32, -1, layout});
+    tensors_.push_back({name, std::move(shape), schema::DataType::FLOAT32, -1, layout, {}});
     return int(tensors_.size()) - 1;
   }
   // A graph input: a PLAIN activation listed in Model.inputs.
@@ -111,6 +111,20 @@ class ModelBuilder {
     return ConstantBytes(name, std::move(shape), schema::DataType::FLOAT16, halves.data(),
                          halves.size() * sizeof(uint16_t), layout);
   }
+  // An INT8 constant quantized per `axis` (-1: per tensor) with `scales` and `zero_points`.
+  int ConstantInt8(const std::string& name, Shape shape, const std::vector<int8_t>& values,
+                   std::vector<float> scales, std::vector<int64_t> zero_points, int axis) {
+    int t = ConstantBytes(name, std::move(shape), schema::DataType::INT8, values.data(),
+                          values.size());
+    SetQuantization(t, std::move(scales), std::move(zero_points), axis);
+    return t;
+  }
+  // Int8 quantization params for tensor `tensor` (activations: the grid an int8 op reads or
+  // writes it on).
+  void SetQuantization(int tensor, std::vector<float> scales, std::vector<int64_t> zero_points,
+                       int axis = -1) {
+    tensors_[tensor].quantization = {true, std::move(scales), std::move(zero_points), axis};
+  }
   // A constant of any type from raw bytes (the size is not checked: tests use that).
   int ConstantBytes(const std::string& name, Shape shape, schema::DataType type, const void* bytes,
                     size_t size, schema::Layout layout = schema::Layout::PLAIN) {
@@ -118,7 +132,7 @@ class ModelBuilder {
     data_.resize(offset + size);
     if (size) std::memcpy(data_.data() + offset, bytes, size);
     buffers_.emplace_back(offset, size);
-    tensors_.push_back({name, std::move(shape), type, int(buffers_.size()) - 1, layout});
+    tensors_.push_back({name, std::move(shape), type, int(buffers_.size()) - 1, layout, {}});
     return int(tensors_.size()) - 1;
   }
 
@@ -170,8 +184,14 @@ class ModelBuilder {
   ModelBytes Finish() {
     std::vector<flatbuffers::Offset<schema::Tensor>> tensors;
     for (const TensorDef& t : tensors_) {
-      tensors.push_back(
-          schema::CreateTensorDirect(fbb_, t.name.c_str(), &t.shape, t.type, t.buffer, t.layout));
+      flatbuffers::Offset<schema::Quantization> quantization = 0;
+      if (t.quantization.set) {
+        quantization = schema::CreateQuantizationDirect(fbb_, &t.quantization.scales,
+                                                        &t.quantization.zero_points,
+                                                        t.quantization.axis);
+      }
+      tensors.push_back(schema::CreateTensorDirect(fbb_, t.name.c_str(), &t.shape, t.type,
+                                                   t.buffer, t.layout, quantization));
     }
     std::vector<schema::Buffer> buffers;
     for (auto [offset, size] : buffers_) buffers.emplace_back(offset, size);
@@ -201,12 +221,19 @@ class ModelBuilder {
   }
 
  private:
+  struct QuantizationDef {
+    bool set = false;
+    std::vector<float> scales;
+    std::vector<int64_t> zero_points;
+    int axis = -1;
+  };
   struct TensorDef {
     std::string name;
     Shape shape;
     schema::DataType type;
     int buffer;
     schema::Layout layout;
+    QuantizationDef quantization = {};
   };
   struct OpDef {
     std::string name;

@@ -12,6 +12,7 @@
 #include "metadata.hpp"
 #include "onnx_loader.hpp"
 #include "passes/pass.hpp"
+#include "quantize/quantize_int8.hpp"
 #include "writer.hpp"
 
 namespace frost {
@@ -46,6 +47,12 @@ Status WriteVerified(const std::string& path, Graph& g, const convert::FileMetad
 Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
   if (options.input_path.empty()) return Status::Error("no input ONNX file given");
   if (options.output_path.empty()) return Status::Error("no output .frost file given");
+  if (!options.quantize.empty() && options.quantize != "int8") {
+    return Status::Error("--quantize '" + options.quantize + "': only int8 is supported");
+  }
+  if (options.quantize.empty() && !options.calibration.empty()) {
+    return Status::Error("--calibration is for --quantize int8, which was not given");
+  }
   Graph g;
   FROST_CONVERT_TRY(convert::LoadOnnx(options.input_path, options.batch, &g));
   if (!options.feature_tensor.empty()) {
@@ -59,6 +66,11 @@ Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
   FROST_CONVERT_TRY(convert::RunPasses(g, options, &log));
   convert::FileMetadata meta;
   FROST_CONVERT_TRY(convert::BuildMetadata(options, g, &meta, &log));
+  size_t quantized_ops = 0, calibration_images = 0;
+  if (options.quantize == "int8") {
+    FROST_CONVERT_TRY(
+        convert::QuantizeInt8(options, meta, g, &quantized_ops, &calibration_images, &log));
+  }
   if (options.verbose) {
     for (const std::string& line : log) std::fprintf(stderr, "frost convert: %s\n", line.c_str());
   }
@@ -67,8 +79,10 @@ Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
     report->num_ops = g.nodes.size();
     report->num_params = 0;
     for (const auto& [name, t] : g.tensors) {
-      if (t.constant) report->num_params += t.floats.size();
+      if (t.constant) report->num_params += t.floats.size() + t.int8s.size();
     }
+    report->quantized_ops = quantized_ops;
+    report->calibration_images = calibration_images;
   }
   return WriteVerified(options.output_path, g, meta);
 }

@@ -12,6 +12,8 @@ const char* DTypeName(DType type) {
       return "int64";
     case DType::kBool:
       return "bool";
+    case DType::kInt8:
+      return "int8";
   }
   return "?";
 }

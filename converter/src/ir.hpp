@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,8 +23,16 @@
 
 namespace frost::convert {
 
-enum class DType : uint8_t { kFloat, kInt64, kBool };
+enum class DType : uint8_t { kFloat, kInt64, kBool, kInt8 };
 const char* DTypeName(DType type);
+
+// int8 quantization (written as the .frost Quantization table): real = scale * (q - zero_point),
+// per tensor (axis -1) or per index of the physical axis `axis`.
+struct Quantization {
+  std::vector<float> scales;
+  std::vector<int64_t> zero_points;
+  int axis = -1;
+};
 
 struct Tensor {
   std::string name;
@@ -33,8 +42,10 @@ struct Tensor {
   bool constant = false;
   std::vector<float> floats;  // constant data when dtype == kFloat
   std::vector<int64_t> ints;  // constant data when dtype is kInt64 or kBool
+  std::vector<int8_t> int8s;  // constant data when dtype == kInt8 (quantized weights)
   bool nhwc = false;
   bool store_fp16 = false;    // a float constant written to the file as float16 (--fp16)
+  std::optional<Quantization> quantization;  // set only by the int8 quantizer, after the passes
 
   int64_t elements() const;
   int rank() const { return static_cast<int>(shape.size()); }

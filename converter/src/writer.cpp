@@ -18,7 +18,9 @@ constexpr size_t kAlignment = 64;
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
 // Bytes a constant takes in the file: float16 for --fp16 weights, float32 otherwise.
+// Bytes of a constant in the file: INT8 (quantized weights), FLOAT16 (--fp16) or FLOAT32.
 uint64_t StoredBytes(const Tensor& t) {
+  if (t.dtype == DType::kInt8) return t.int8s.size();
   return t.floats.size() * (t.store_fp16 ? sizeof(uint16_t) : sizeof(float));
 }
 
@@ -144,6 +146,13 @@ std::pair<fs::OpOptions, Offset<void>> WriteOptions(FlatBufferBuilder& b, const 
   return {fs::OpOptions::NONE, 0};
 }
 
+// A constant's bytes as stored: int8 weights one byte each, everything else float.
+Offset<fs::Quantization> WriteQuantization(FlatBufferBuilder& b, const Tensor& t) {
+  if (!t.quantization) return 0;
+  return fs::CreateQuantizationDirect(b, &t.quantization->scales, &t.quantization->zero_points,
+                                      t.quantization->axis);
+}
+
 }  // namespace
 
 Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink) {
@@ -190,8 +199,12 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
     }
     const std::vector<int64_t> shape = t->physical_shape();
     const auto layout = t->nhwc && t->rank() == 4 ? fs::Layout::NHWC : fs::Layout::PLAIN;
-    const auto type = t->store_fp16 ? fs::DataType::FLOAT16 : fs::DataType::FLOAT32;
-    tensor_tables.push_back(fs::CreateTensorDirect(b, t->name.c_str(), &shape, type, buffer, layout));
+    const auto type = t->dtype == DType::kInt8 ? fs::DataType::INT8
+                      : t->store_fp16           ? fs::DataType::FLOAT16
+                                                : fs::DataType::FLOAT32;
+    const auto quantization = WriteQuantization(b, *t);
+    tensor_tables.push_back(
+        fs::CreateTensorDirect(b, t->name.c_str(), &shape, type, buffer, layout, quantization));
   }
   const auto preprocessing = fs::CreatePreprocessingDirect(
       b, meta.scale, &meta.mean, &meta.std,
@@ -212,7 +225,9 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   for (const Tensor* t : tensors) {
     if (!t->constant) continue;
     const uint64_t bytes = StoredBytes(*t);
-    if (t->store_fp16) {
+    if (t->dtype == DType::kInt8) {
+      FROST_CONVERT_TRY(sink(t->int8s.data(), bytes));
+    } else if (t->store_fp16) {
       std::vector<uint16_t> halves(t->floats.size());
       FloatsToHalves(t->floats.data(), t->floats.size(), halves.data());
       FROST_CONVERT_TRY(sink(halves.data(), bytes));

@@ -44,6 +44,48 @@ Status CheckOptionVectors(const schema::Operator& op) {
   return aligned ? Status::Ok() : Status::Error("misaligned int64 vector in the options");
 }
 
+// A tensor's int8 quantization: positive finite scales, zero points in [-128, 127], one of
+// each per tensor (axis -1) or per index of `axis`; INT8 tensors must have one.
+Status CheckQuantization(const schema::Tensor& t, const Shape& shape, const std::string& name) {
+  const schema::Quantization* q = t.quantization();
+  if (q == nullptr) {
+    if (t.type() == schema::DataType::INT8) return Status::Error(name + ": INT8 without quantization");
+    return Status::Ok();
+  }
+  if (!Aligned(q->zero_point())) return Status::Error(name + ": misaligned zero points (corrupt file)");
+  const size_t scales = q->scale() ? q->scale()->size() : 0;
+  const int axis = q->axis();
+  if (axis < -1 || axis >= int(shape.size())) {
+    return Status::Error(name + ": quantization axis " + std::to_string(axis) + " out of range for " +
+                         ShapeToString(shape));
+  }
+  const int64_t expected = axis == -1 ? 1 : shape[axis];
+  if (int64_t(scales) != expected) {
+    return Status::Error(name + ": " + std::to_string(scales) + " quantization scales, expected " +
+                         std::to_string(expected) +
+                         (axis == -1 ? std::string(" (per tensor)") : " (axis " + std::to_string(axis) + ")"));
+  }
+  const size_t zero_points = q->zero_point() ? q->zero_point()->size() : 0;
+  if (zero_points != 0 && zero_points != scales) {
+    return Status::Error(name + ": " + std::to_string(zero_points) + " zero points for " +
+                         std::to_string(scales) + " scales");
+  }
+  for (size_t i = 0; i < scales; ++i) {
+    const float s = q->scale()->Get(i);
+    if (!(std::isfinite(s) && s > 0)) {
+      return Status::Error(name + ": quantization scale " + std::to_string(i) + " is " +
+                           std::to_string(s) + ", must be positive and finite");
+    }
+  }
+  for (size_t i = 0; i < zero_points; ++i) {
+    const int64_t z = q->zero_point()->Get(i);
+    if (z < -128 || z > 127) {
+      return Status::Error(name + ": zero point " + std::to_string(z) + " outside the int8 range");
+    }
+  }
+  return Status::Ok();
+}
+
 Status CheckTensors(Model::Impl* m) {
   const auto* tensors = m->fb->tensors();
   const auto* buffers = m->fb->buffers();
@@ -82,6 +124,7 @@ Status CheckTensors(Model::Impl* m) {
       return Status::Error(name + ": name also used by tensor " +
                            std::to_string(m->tensor_by_name[Str(t.name())]));
     }
+    if (auto s = CheckQuantization(t, shape, name); !s) return s;
     m->shapes[i] = std::move(shape);
     if (t.buffer() == -1) continue;
     if (t.buffer() < 0 || t.buffer() >= num_buffers) {

@@ -2,6 +2,7 @@
 // pool. Prepare (shapes, plan, kernel setup) runs only when the batch size changes.
 #include <pthreadpool.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -52,6 +53,43 @@ void CopyLogical(const schema::Tensor& t, const Shape& shape, const float* src, 
           dst[((n * C + c) * H + y) * W + x] = src[((n * H + y) * W + x) * C + c];
 }
 
+// FLOAT32 everywhere, except INT8 weights of Conv2D / FullyConnected (quantized ops); the
+// rest is rejected here, with the tensor named.
+Status CheckDataTypes(const Model::Impl& m) {
+  std::vector<bool> int8_weight(m.num_tensors(), false);
+  for (const schema::Operator* op : m.ops) {
+    const auto* inputs = op->inputs();
+    if (inputs->size() >= 2 && PackedAtCreate(*op, 1) && inputs->Get(1) >= 0) {
+      int8_weight[inputs->Get(1)] = true;
+    }
+  }
+  // A tensor that is an int8 weight somewhere must not be read as anything else.
+  for (int i = 0; i < int(m.ops.size()); ++i) {
+    const auto* inputs = m.ops[i]->inputs();
+    for (size_t k = 0; k < inputs->size(); ++k) {
+      const int t = inputs->Get(k);
+      if (t >= 0 && m.tensor(t).type() == schema::DataType::INT8 &&
+          !(k == 1 && PackedAtCreate(*m.ops[i], k))) {
+        return Status::Error(m.OpName(i) + ": input " + std::to_string(k) + " " +
+                             m.TensorName(t) +
+                             " is INT8: only the weight of a Conv2D or FullyConnected may be");
+      }
+    }
+  }
+  for (int t = 0; t < m.num_tensors(); ++t) {
+    const schema::DataType type = m.tensor(t).type();
+    if (type == schema::DataType::FLOAT32) continue;
+    if (type == schema::DataType::FLOAT16 && m.constant_data[t] != nullptr) continue;
+    if (type == schema::DataType::INT8 && int8_weight[t] && m.constant_data[t] != nullptr) continue;
+    return Status::Error(m.TensorName(t) + " is " + DataTypeName(type) +
+                         (m.constant_data[t] != nullptr
+                              ? ": this runtime reads FLOAT32 and FLOAT16 constants, and INT8 "
+                                "ones only as Conv2D / FullyConnected weights"
+                              : ": this runtime computes FLOAT32 activations only"));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool KernelsAvailable(ConvKernels k) {
@@ -85,6 +123,10 @@ struct Session::Impl {
   std::vector<bool> skip;    // per op: empty output, nothing to compute
   std::vector<double> op_seconds;  // per op, the last run (SessionOptions::profile only)
   kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels
+  std::unique_ptr<uint8_t, FreeDeleter> scratch;  // KernelIo::scratch, shared by all kernels
+  size_t scratch_capacity = 0;
+  TensorObserver observer;
+  std::vector<std::string> tensor_names;  // for the observer
 
   ~Impl() {
     kernels.clear();  // XNNPACK operators before the pool they were set up with
@@ -98,6 +140,10 @@ struct Session::Impl {
   // Shapes, memory plan, arena and kernel setup for `batch`; a no-op if it is the current one.
   Status Prepare(int64_t batch);
   Status RunOps(const std::vector<bool>* needed);
+  // Shows tensor `t` to the observer, if one is set.
+  void Observe(int t) const {
+    if (observer && data[t] != nullptr) observer(tensor_names[t], shapes[t], data[t]);
+  }
   // RunOps with a steady-clock reading around every op, into op_seconds. A loop of its own so
   // that sessions without `profile` run exactly the plain loop.
   Status RunOpsTimed(const std::vector<bool>* needed);
@@ -114,16 +160,7 @@ Status Session::Impl::Init() {
     pool = pthreadpool_create(size_t(options.threads));
     if (pool == nullptr) return Status::Error("cannot create a thread pool");
   }
-  // Activations are FLOAT32; constants FLOAT32 or FLOAT16. Reject the rest here, named.
-  for (int t = 0; t < m->num_tensors(); ++t) {
-    const schema::DataType type = m->tensor(t).type();
-    if (type == schema::DataType::FLOAT32) continue;
-    if (type == schema::DataType::FLOAT16 && m->constant_data[t] != nullptr) continue;
-    return Status::Error(m->TensorName(t) + " is " + DataTypeName(type) +
-                         (m->constant_data[t] != nullptr
-                              ? ": this runtime reads FLOAT32 and FLOAT16 constants only"
-                              : ": this runtime computes FLOAT32 activations only"));
-  }
+  if (auto s = CheckDataTypes(*m); !s) return s;
   if (auto s = ChooseKernels(); !s) return s;
   BindConstants();
   if (auto s = CreateKernels(); !s) return s;
@@ -162,7 +199,10 @@ void Session::Impl::BindConstants() {
   }
   for (int t : m->graph_outputs) read_as_float[t] = true;
   for (int t = 0; t < m->num_tensors(); ++t) {
-    if (m->constant_data[t] == nullptr || constants[t] != nullptr || !read_as_float[t]) continue;
+    if (m->constant_data[t] == nullptr || constants[t] != nullptr || !read_as_float[t] ||
+        m->tensor(t).type() != schema::DataType::FLOAT16) {
+      continue;
+    }
     const size_t count = ElementCount(m->shapes[t]);
     std::vector<float>& copy = constant_copies.emplace_back(count + kReadSlack / sizeof(float));
     HalvesToFloats(reinterpret_cast<const uint16_t*>(m->constant_data[t]), count, copy.data());
@@ -207,6 +247,7 @@ Status Session::Impl::CreateKernels() {
       args.data.push_back(t < 0 ? nullptr : m->constant_data[t]);
       args.shapes.push_back(t < 0 ? Shape{} : m->shapes[t]);
     }
+    args.output_tensor = &m->tensor(op.outputs()->Get(0));
     std::unique_ptr<ops::Kernel> kernel;
     if (auto s = ops::FindOp(op.options_type())->create(args, &kernel); !s) {
       return Status::Error(m->OpName(i) + ": " + s.message());
@@ -253,12 +294,14 @@ Status Session::Impl::Prepare(int64_t new_batch) {
                   : reinterpret_cast<float*>(arena.get() + plan.offsets[t]);
   }
   skip.assign(m->ops.size(), false);
+  std::vector<ops::KernelIo> ios(m->ops.size());
+  size_t scratch_bytes = 0;
   for (int i = 0; i < int(m->ops.size()); ++i) {
     const schema::Operator& op = *m->ops[i];
     const int out = op.outputs()->Get(0);
     skip[i] = ElementCount(shapes[out]) == 0;
     if (skip[i]) continue;
-    ops::KernelIo io;
+    ops::KernelIo& io = ios[i];
     for (int32_t t : *op.inputs()) {
       io.input_shapes.push_back(t < 0 ? Shape{} : shapes[t]);
       io.inputs.push_back(t < 0 ? nullptr : data[t]);
@@ -266,6 +309,23 @@ Status Session::Impl::Prepare(int64_t new_batch) {
     io.output_shape = shapes[out];
     io.output = data[out];
     io.threadpool = pool;
+    scratch_bytes = std::max(scratch_bytes, kernels[i]->ScratchBytes(io));
+  }
+  if (scratch_bytes > 0) {
+    const size_t needed = RoundUp(scratch_bytes + kReadSlack, kArenaAlignment);
+    if (needed > scratch_capacity) {
+      scratch.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, needed)));
+      scratch_capacity = scratch ? needed : 0;
+      if (!scratch) {
+        return Status::Error("out of memory allocating " + std::to_string(needed) +
+                             " bytes of kernel scratch for batch " + std::to_string(new_batch));
+      }
+    }
+  }
+  for (int i = 0; i < int(m->ops.size()); ++i) {
+    if (skip[i]) continue;
+    ops::KernelIo& io = ios[i];
+    io.scratch = scratch_bytes > 0 ? scratch.get() : nullptr;
     if (auto s = kernels[i]->Setup(io); !s) {
       return Status::Error(m->OpName(i) + ": " + s.message());
     }
@@ -279,6 +339,7 @@ Status Session::Impl::RunOps(const std::vector<bool>* needed) {
   for (size_t i = 0; i < kernels.size(); ++i) {
     if (skip[i] || (needed && !(*needed)[i])) continue;
     if (auto s = kernels[i]->Run(); !s) return Status::Error(m->OpName(i) + ": " + s.message());
+    if (observer) Observe(m->ops[i]->outputs()->Get(0));
   }
   return Status::Ok();
 }
@@ -291,6 +352,7 @@ Status Session::Impl::RunOpsTimed(const std::vector<bool>* needed) {
     const Clock::time_point start = Clock::now();
     if (auto s = kernels[i]->Run(); !s) return Status::Error(m->OpName(i) + ": " + s.message());
     op_seconds[i] = std::chrono::duration<double>(Clock::now() - start).count();
+    if (observer) Observe(m->ops[i]->outputs()->Get(0));
   }
   return Status::Ok();
 }
@@ -357,6 +419,7 @@ Status Session::Run(const std::vector<const float*>& inputs, int64_t batch,
     const int t = m.graph_inputs[k];
     if (ElementCount(s.shapes[t]) == 0) continue;
     std::memcpy(s.data[t], inputs[k], size_t(ElementCount(s.shapes[t])) * sizeof(float));
+    s.Observe(t);
   }
   if (auto st = s.RunOps(nullptr); !st) return st;
   for (size_t k = 0; k < outputs.size(); ++k) {
@@ -396,6 +459,7 @@ Status Session::RunTo(const float* input, int64_t batch, const std::string& name
   }
   const int in = m.graph_inputs[0];
   std::memcpy(s.data[in], input, size_t(ElementCount(s.shapes[in])) * sizeof(float));
+  s.Observe(in);
   if (auto st = s.RunOps(&needed); !st) return st;
   CopyLogical(m.tensor(target), s.shapes[target], s.data[target], out);
   return Status::Ok();
@@ -421,6 +485,17 @@ std::vector<std::string> Session::KernelNames() const {
 }
 
 size_t Session::ArenaBytes() const { return impl_->plan.arena_bytes; }
+
+void Session::SetObserver(TensorObserver observer) {
+  Impl& s = *impl_;
+  if (observer && s.tensor_names.empty()) {
+    for (int t = 0; t < s.m->num_tensors(); ++t) {
+      const auto* name = s.m->tensor(t).name();
+      s.tensor_names.push_back(name ? name->str() : std::string());
+    }
+  }
+  s.observer = std::move(observer);
+}
 
 std::vector<OpTiming> Session::Profile() const {
   const Impl& s = *impl_;

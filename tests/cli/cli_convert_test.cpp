@@ -11,6 +11,7 @@
 #include <random>
 
 #include "frost/io/npy.hpp"
+#include "model_builder.hpp"
 #include "test_util.hpp"
 
 using frost::testing::Contains;
@@ -242,4 +243,57 @@ TEST_CASE("cli convert --fp16: float16 weights, shown by info, and the model run
       CHECK(std::abs(y.data[s * 3 + o] - expected) <= bound + 1e-6);
     }
   }
+}
+
+TEST_CASE("cli convert --quantize int8: flags, calibration errors, and info on an int8 model") {
+  ScratchDir dir("cli_convert_int8");
+  WriteTinyOnnx(dir.File("tiny.onnx"), RandomValues(144, 1), {0, 0, 0}, false);
+  const std::vector<float> images = RandomValues(6 * 48, 2), labels = {0, 1, 2, 0, 1, 2};
+  REQUIRE(frost::io::WriteNpy(dir.File("images.npy"), {6, 3, 4, 4}, images.data()));
+  REQUIRE(frost::io::WriteNpy(dir.File("labels.npy"), {6}, labels.data()));
+  const std::string data = "npy:" + dir.File("images.npy") + "," + dir.File("labels.npy");
+  const std::string convert = "convert " + dir.File("tiny.onnx") + " -o " + dir.File("q.frost");
+  // The tiny model is all classifier, which stays float32: the file has no INT8 weight.
+  Result r = Frost(dir, convert + " --quantize int8 --calibration " + data);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(Contains(r.out, "wrote " + dir.File("q.frost")));
+  r = Frost(dir, "info --json " + dir.File("q.frost"));
+  REQUIRE(r.code == 0);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["int8_ops"].empty());
+  CHECK(j["weights"]["float32"]["params"] == 147);
+  std::filesystem::remove(dir.File("q.frost"));
+
+  r = Frost(dir, convert + " --quantize int8");
+  CHECK(r.code == 2);
+  CHECK(Contains(r.err, "--quantize int8 needs --calibration DIR"));
+  r = Frost(dir, convert + " --calibration " + data);
+  CHECK(r.code == 2);
+  CHECK(Contains(r.err, "--calibration needs --quantize int8"));
+  r = Frost(dir, convert + " --quantize int4 --calibration " + data);
+  CHECK(r.code == 2);
+  r = Frost(dir, convert + " --quantize int8 --calibration " + dir.File("no_images"));
+  CHECK(r.code == 1);
+  CHECK(Contains(r.err, "--calibration: data set '" + dir.File("no_images") + "' does not exist"));
+  CHECK_FALSE(std::filesystem::exists(dir.File("q.frost")));
+
+  // info on a model with an int8 convolution (1x1, 8 -> 4 channels).
+  frost::testing::ModelBuilder b;
+  int x = b.Input("x", {1, 4, 4, 8});
+  b.SetQuantization(x, {0.02f}, {0});
+  int w = b.ConstantInt8("w", {4, 1, 1, 8}, std::vector<int8_t>(32, 3), {0.1f, 0.1f, 0.2f, 0.2f},
+                         {0, 0, 0, 0}, 0);
+  int y = b.AddOp("conv", frost::schema::CreateConv2D(b.fbb(), 1, 1), {x, w}, {1, 4, 4, 4});
+  b.SetQuantization(y, {0.05f}, {-10});
+  b.Output(y);
+  REQUIRE(b.Finish().WriteFile(dir.File("int8.frost")));
+  r = Frost(dir, "info " + dir.File("int8.frost"));
+  REQUIRE(r.code == 0);
+  CHECK(Contains(r.out, "int8 ops      Conv2D 1"));
+  CHECK(Contains(r.out, "int8 32 params (32 B)"));
+  r = Frost(dir, "info --json " + dir.File("int8.frost"));
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["int8_ops"]["Conv2D"] == 1);
+  CHECK(j["weights"]["int8"]["bytes"] == 32);
 }

@@ -153,18 +153,56 @@ TEST_CASE("Graph outputs that are graph inputs or constants") {
   }
 }
 
+TEST_CASE("Session::SetObserver shows the input and every op output as written") {
+  // x -> relu -> r -> (+ 1) -> y, and a branch x -> neg -> n that y does not need.
+  ModelBuilder b;
+  int x = b.Input("x", {2, 3});
+  int r = b.AddOp("relu", schema::CreateUnary(b.fbb(), schema::UnaryKind::RELU), {x}, {2, 3});
+  int one = b.Constant("one", {1}, {1.0f});
+  int y = b.AddOp("add", schema::CreateBinary(b.fbb(), schema::BinaryKind::ADD), {r, one}, {2, 3});
+  int n = b.AddOp("neg", schema::CreateUnary(b.fbb(), schema::UnaryKind::NEG), {x}, {2, 3});
+  b.SetTensorName(r, "r");
+  b.SetTensorName(y, "y");
+  b.SetTensorName(n, "n");
+  b.Output(y);
+  b.Output(n);
+  auto session = NewSession(Load(b.Finish()));
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+  session->SetObserver([&](const std::string& name, const std::vector<int64_t>& shape,
+                           const float* data) {
+    CHECK(shape == std::vector<int64_t>{2, 3});
+    names.push_back(name);
+    values.emplace_back(data, data + 6);
+  });
+  const std::vector<float> in = {-1, 2, -3, 4, -5, 6};
+  std::vector<float> oy(6), on(6);
+  REQUIRE(session->Run({in.data()}, 2, {oy.data(), on.data()}).ok());
+  CHECK(names == std::vector<std::string>{"x", "r", "y", "n"});
+  CHECK(values[1] == std::vector<float>{0, 2, 0, 4, 0, 6});
+  CHECK(values[2] == oy);
+  // RunTo runs, and shows, only what its target needs.
+  names.clear();
+  REQUIRE(session->RunTo(in.data(), 2, "r", oy.data()).ok());
+  CHECK(names == std::vector<std::string>{"x", "r"});
+  session->SetObserver(nullptr);
+  names.clear();
+  REQUIRE(session->Run({in.data()}, 2, {oy.data(), on.data()}).ok());
+  CHECK(names.empty());
+}
+
 TEST_CASE("Session::Create rejects data types it cannot run yet") {
   ModelBuilder b;
   int x = b.Input("x", {1, 4});
-  const int8_t weights[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-  int w = b.ConstantBytes("w_int8", {2, 4}, schema::DataType::INT8, weights, 8);
+  const int32_t weights[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  int w = b.ConstantBytes("w_int32", {2, 4}, schema::DataType::INT32, weights, sizeof(weights));
   b.Output(b.AddOp("fc", schema::CreateFullyConnected(b.fbb()), {x, w}, {1, 2}));
-  auto model = Load(b.Finish());  // loading is fine: int8 weights are a valid file
+  auto model = Load(b.Finish());  // loading is fine: int32 weights are a valid file
   std::unique_ptr<Session> session;
   Status s = Session::Create(model, {}, &session);
   CHECK_FALSE(s.ok());
-  CHECK(s.message().find("w_int8") != std::string::npos);
-  CHECK(s.message().find("INT8") != std::string::npos);
+  CHECK(s.message().find("w_int32") != std::string::npos);
+  CHECK(s.message().find("INT32") != std::string::npos);
   CHECK_FALSE(Session::Create(nullptr, {}, &session).ok());
 }
 

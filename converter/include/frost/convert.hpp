@@ -25,12 +25,23 @@ struct ConvertOptions {
   // Store the weights of Conv, FullyConnected and MatMul as IEEE float16 (half the file);
   // biases and all other tensors stay float32. The runtime computes in float32 either way.
   bool fp16 = false;
+  // "" keeps float32. "int8": Conv and FullyConnected get INT8 weights (symmetric, one scale
+  // per output channel) and their input and output tensors int8 grids chosen from the
+  // ranges those tensors take on the calibration data (see runtime/schema/frost.fbs).
+  std::string quantize;
+  std::string calibration;         // data set spec as `frost eval --data` takes (DIR, idx:, npy:)
+  size_t calibration_images = 500;  // at most this many, taken evenly from every class
+  // Each activation grid covers the calibrated values between this percentile and its mirror
+  // (99.999: the outer 0.001 % on each side are clipped); 100 = min and max.
+  double calibration_percentile = 99.999;
 };
 
 struct ConvertReport {
   std::vector<std::string> log;  // one line per pass that changed something
   size_t num_ops = 0;
   size_t num_params = 0;
+  size_t quantized_ops = 0;       // ops with INT8 weights (--quantize int8)
+  size_t calibration_images = 0;  // images the activation ranges were measured on
 };
 
 // Converts; on any error no output file exists and the message names the node, op type

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -131,6 +132,13 @@ struct OpTiming {
   double flops = 0;     // FLOPs of the op at the batch last run (multiply-add = 2)
 };
 
+// A tensor as it has just been written (Session::SetObserver): its name, its physical shape
+// and float data as stored (NHWC for an activation stored so; see TensorShape for the
+// logical one). The data is valid only during the call.
+using TensorObserver = std::function<void(const std::string& name,
+                                          const std::vector<int64_t>& physical_shape,
+                                          const float* data)>;
+
 // One per thread: owns the activation arena, the XNNPACK operators and a thread pool.
 class Session {
  public:
@@ -158,6 +166,10 @@ class Session {
   // "Conv2D xnnpack", "Transpose reference" or "Reshape in place" (shares its input's bytes),
   // to see which ops XNNPACK accelerates.
   std::vector<std::string> KernelNames() const;
+  // Calls `observer` during every later Run / RunTo with each graph input once copied in and
+  // each op's output right after the op (in execution order), e.g. to record the ranges of
+  // intermediate tensors (int8 calibration). An empty function turns it off.
+  void SetObserver(TensorObserver observer);
   // Bytes of the activation arena planned for the batch last run.
   size_t ArenaBytes() const;
   // Per op, in execution order: name, type, backend, FLOPs at the batch last run and, with

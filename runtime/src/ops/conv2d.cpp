@@ -5,6 +5,7 @@
 
 #include "kernels/conv.hpp"
 #include "ops/fused.hpp"
+#include "ops/int8.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
 #include "ops/weights.hpp"
@@ -202,6 +203,7 @@ class Conv2DKernel : public Kernel {
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
+  if (IsInt8Input(args, 1)) return CreateConv2DInt8(args, out);  // a quantized op
   return MakeKernel<Conv2DKernel>(args, out, args);
 }
 

@@ -1,6 +1,7 @@
 // FullyConnected: y = x W^T + b with x [N, K], weight [O, K], optional bias [O].
 #include "kernels/conv.hpp"
 #include "ops/fused.hpp"
+#include "ops/int8.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
 #include "ops/weights.hpp"
@@ -106,6 +107,7 @@ class FullyConnectedKernel : public Kernel {
 };
 
 Status CreateFullyConnected(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
+  if (IsInt8Input(args, 1)) return CreateFullyConnectedInt8(args, out);  // a quantized op
   return MakeKernel<FullyConnectedKernel>(args, out, args);
 }
 

@@ -46,6 +46,7 @@ struct KernelArgs {
   // Drops the pages of the mapped model file under [data, data + bytes) once a kernel has
   // packed them into its own buffer (a no-op for models not read from a file).
   std::function<void(const void* data, size_t bytes)> release;
+  const schema::Tensor* output_tensor = nullptr;  // the output's schema entry (quantization)
 };
 
 // Shapes and addresses of one op's tensors at the current batch size.
@@ -55,6 +56,9 @@ struct KernelIo {
   Shape output_shape;
   float* output = nullptr;
   pthreadpool_t threadpool = nullptr;
+  // Scratch memory shared by all kernels of a session (they run one at a time): at least the
+  // ScratchBytes the kernel asked for with these shapes, 64-byte aligned; nullptr if it asked 0.
+  void* scratch = nullptr;
 };
 
 // An op's kernel inside a Session. Setup binds shapes and addresses (called again only when
@@ -63,6 +67,8 @@ class Kernel {
  public:
   virtual ~Kernel() = default;
   virtual Status Setup(const KernelIo& io) = 0;
+  // Bytes of KernelIo::scratch the kernel needs with `io`'s shapes (asked before Setup).
+  virtual size_t ScratchBytes(const KernelIo& io) const { return 0; }
   virtual Status Run() = 0;
   // "xnnpack", "reference" or "in place" (nothing to do): what the last Setup chose.
   virtual const char* backend() const { return fast_ ? "xnnpack" : "reference"; }

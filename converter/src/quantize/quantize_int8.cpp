@@ -1,0 +1,173 @@
+#include "quantize/quantize_int8.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "quantize/equalize.hpp"
+
+namespace frost::convert {
+namespace {
+
+bool IsQuantizable(const Node& n) { return n.op == "Conv" || n.op == "FullyConnected"; }
+
+// The classifier: its output is a graph output, or goes only into a Softmax that is one.
+bool IsClassifier(const Graph& g, const Node& n) {
+  const std::string& out = n.outputs[0];
+  if (g.IsGraphOutput(out)) return true;
+  const std::vector<size_t> users = g.Consumers(out);
+  if (users.size() != 1) return false;
+  const Node& user = g.nodes[users[0]];
+  return (user.op == "Softmax" || user.op == "LogSoftmax") && g.IsGraphOutput(user.outputs[0]);
+}
+
+// Nodes that get INT8 weights (see quantize_int8.hpp): a float constant weight read only as
+// the weight (input 1) of Conv / FullyConnected nodes, not the stem, not the classifier.
+std::vector<size_t> Candidates(const Graph& g) {
+  std::vector<size_t> nodes;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (!IsQuantizable(n) || !g.IsConstant(n.input(1))) continue;
+    const Tensor& w = *g.Find(n.input(1));
+    if (w.dtype != DType::kFloat || g.IsGraphOutput(n.input(1))) continue;
+    if (n.op == "Conv" && n.Int("group", 1) == 1 && w.shape.back() < 8) continue;
+    if (IsClassifier(g, n)) continue;
+    bool only_weight = true;
+    for (size_t c : g.Consumers(n.input(1))) {
+      const Node& user = g.nodes[c];
+      only_weight &= IsQuantizable(user) && user.input(0) != n.input(1) && user.input(2) != n.input(1);
+    }
+    if (only_weight) nodes.push_back(i);
+  }
+  return nodes;
+}
+
+// Bias correction: the rounded weights w_q * s change the output of channel o on average by
+// sum_k (w_q - w)[o, k] * E[x of k's input channel]; the bias takes that back. (Padding
+// makes the mean at the borders smaller; the correction ignores it.)
+void CorrectBias(Graph& g, Node& n, const Tensor& weight, const Quantization& q,
+                 const Distribution& input) {
+  const size_t out_channels = size_t(weight.shape[0]);
+  const size_t per_channel = weight.int8s.size() / out_channels;
+  const size_t in_channels = input.channel_sums.size();
+  const size_t groups = n.op == "Conv" ? size_t(n.Int("group", 1)) : 1;
+  const size_t group_in = size_t(weight.shape.back());  // OHWI / [O, K]: the input channels
+  if (group_in * groups != in_channels || per_channel % group_in != 0) return;
+  const size_t group_out = out_channels / groups;
+  std::vector<float> shift(out_channels, 0.0f);
+  for (size_t o = 0; o < out_channels; ++o) {
+    const size_t first = (o / group_out) * group_in;
+    double change = 0;
+    for (size_t k = 0; k < per_channel; ++k) {
+      const size_t i = o * per_channel + k;
+      const double error = double(weight.int8s[i]) * q.scales[o] - double(weight.floats[i]);
+      change += error * input.channel_mean(first + k % group_in);
+    }
+    shift[o] = float(-change);
+  }
+  if (!n.HasInput(2)) {
+    const std::string bias = g.AddConstant(n.input(1) + "/bias", {int64_t(out_channels)}, shift).name;
+    n.inputs.resize(3);
+    n.inputs[2] = bias;
+    return;
+  }
+  Tensor& bias = g.At(n.input(2));
+  for (size_t o = 0; o < out_channels; ++o) bias.floats[o] += shift[o];
+}
+
+}  // namespace
+
+std::pair<float, float> ClipRange(const Distribution& d, double percentile) {
+  double lo = std::min<double>(d.min, 0.0), hi = std::max<double>(d.max, 0.0);
+  if (percentile < 100 && !d.counts.empty()) {
+    const double p = percentile / 100.0;
+    lo = std::min(0.0, std::max(lo, d.Quantile(1.0 - p)));
+    hi = std::max(0.0, std::min(hi, d.Quantile(p)));
+  }
+  return {float(lo), float(hi)};
+}
+
+Quantization ActivationGrid(float min, float max) {
+  const double lo = std::min<double>(min, 0.0), hi = std::max<double>(max, 0.0);
+  // A tensor that was 0 throughout still needs a valid grid.
+  const double scale = hi > lo ? (hi - lo) / 255.0 : 1.0 / 255.0;
+  const double zero_point = std::clamp(std::nearbyint(-128.0 - lo / scale), -128.0, 127.0);
+  Quantization q;
+  q.scales = {float(scale)};
+  q.zero_points = {int64_t(zero_point)};
+  q.axis = -1;
+  return q;
+}
+
+void QuantizeWeight(const Tensor& weight, std::vector<int8_t>* q, Quantization* quantization) {
+  const int64_t channels = weight.shape[0];
+  const size_t per_channel = weight.floats.size() / size_t(channels);
+  quantization->scales.assign(size_t(channels), 1.0f);
+  quantization->zero_points.assign(size_t(channels), 0);
+  quantization->axis = 0;
+  q->resize(weight.floats.size());
+  for (int64_t o = 0; o < channels; ++o) {
+    const float* w = weight.floats.data() + size_t(o) * per_channel;
+    float largest = 0;
+    for (size_t k = 0; k < per_channel; ++k) largest = std::max(largest, std::fabs(w[k]));
+    const float scale = largest > 0 ? largest / 127.0f : 1.0f;
+    quantization->scales[o] = scale;
+    for (size_t k = 0; k < per_channel; ++k) {
+      const float v = std::nearbyint(w[k] / scale);
+      (*q)[size_t(o) * per_channel + k] = int8_t(std::clamp(v, -127.0f, 127.0f));
+    }
+  }
+}
+
+Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Graph& g,
+                    size_t* quantized_ops, size_t* images, std::vector<std::string>* log) {
+  if (!(options.calibration_percentile > 50 && options.calibration_percentile <= 100)) {
+    return Status::Error("--calibration-percentile must be in (50, 100]");
+  }
+  const std::vector<size_t> nodes = Candidates(g);
+  size_t pairs = 0;
+  FROST_CONVERT_TRY(EqualizePairs(options, meta, nodes, g, &pairs));
+  std::set<std::string> activations;
+  for (size_t i : nodes) {
+    activations.insert(g.nodes[i].input(0));
+    activations.insert(g.nodes[i].outputs[0]);
+  }
+  Calibration calibration;
+  FROST_CONVERT_TRY(Calibrate(g, meta, options, activations, /*histograms=*/true, &calibration));
+  for (const std::string& name : activations) {
+    const Distribution& d = calibration.tensors[name];
+    if (!d.seen()) {
+      return Status::Error("internal error: calibration never saw tensor '" + name + "'");
+    }
+    const auto [lo, hi] = ClipRange(d, options.calibration_percentile);
+    g.At(name).quantization = ActivationGrid(lo, hi);
+  }
+  std::set<std::string> done;  // a weight shared by several nodes is quantized once
+  for (size_t i : nodes) {
+    Node& n = g.nodes[i];
+    if (!done.insert(n.input(1)).second) continue;
+    Tensor& t = g.At(n.input(1));
+    Quantization quantization;
+    QuantizeWeight(t, &t.int8s, &quantization);
+    // A shared weight's nodes have different inputs: no single mean to correct for.
+    if (g.Consumers(n.input(1)).size() == 1 && (!n.HasInput(2) || g.Consumers(n.input(2)).size() == 1)) {
+      CorrectBias(g, n, t, quantization, calibration.tensors[n.input(0)]);
+    }
+    t.quantization = std::move(quantization);
+    t.dtype = DType::kInt8;
+    t.floats.clear();
+    t.floats.shrink_to_fit();
+  }
+  size_t total = 0;
+  for (const Node& n : g.nodes) total += IsQuantizable(n) ? 1 : 0;
+  *quantized_ops = nodes.size();
+  *images = calibration.images;
+  log->push_back("quantize int8: " + std::to_string(nodes.size()) + " of " +
+                 std::to_string(total) +
+                 " Conv/FullyConnected ops get INT8 weights (the image stem and the classifier "
+                 "stay float32); " + std::to_string(pairs) + " Conv pairs equalized; activation "
+                 "grids from " + std::to_string(calibration.images) + " calibration samples");
+  return Status::Ok();
+}
+
+}  // namespace frost::convert

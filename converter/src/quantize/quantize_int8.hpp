@@ -1,0 +1,44 @@
+// --quantize int8: after the passes, Conv and FullyConnected nodes get INT8 weights and their
+// input and output tensors int8 grids measured on calibration data (quantize/calibrate.hpp).
+//
+// Which nodes: every Conv / FullyConnected with a float constant weight, except
+//  - a convolution with fewer than 8 input channels (the stem reading the image): XNNPACK's
+//    int8 kernels work on blocks of 8 channels, so it would run slower than in float (a 7x7
+//    3-channel stem: 4.5x), and rounding the image onto a grid costs agreement;
+//  - the classifier (the node whose output is the model's output, or feeds only a final
+//    Softmax): logits on 256 levels tie and flip close calls, for well under 1 % of the work.
+// How: cross-layer equalization of Conv->Conv pairs (quantize/equalize.hpp); activation
+// grids over the calibrated range with the outer 0.001 % clipped on each side
+// (options.calibration_percentile); weights symmetric per output channel; the bias then
+// absorbs the mean error the rounded weights make on the calibration inputs (bias
+// correction, Nagel et al. 2019).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "frost/convert.hpp"
+#include "ir.hpp"
+#include "quantize/calibrate.hpp"
+#include "writer.hpp"
+
+namespace frost::convert {
+
+// The grid for a tensor whose values span [min, max]: asymmetric, 256 levels over the range
+// stretched to include 0 (so that 0, e.g. padding, is exact), zero point in [-128, 127].
+Quantization ActivationGrid(float min, float max);
+
+// The range a grid covers for `d`: [quantile(1 - p), quantile(p)] with p = percentile / 100
+// (100: min and max), always including 0.
+std::pair<float, float> ClipRange(const Distribution& d, double percentile);
+
+// Symmetric per-output-channel int8 of a float weight whose dim 0 is the output channel:
+// scale[o] = max |w[o, ...]| / 127, q = round(w / scale[o]) (an all-zero channel gets scale 1).
+void QuantizeWeight(const Tensor& weight, std::vector<int8_t>* q, Quantization* quantization);
+
+// Quantizes `graph` in place; `quantized_ops` and `images` say how many ops and calibration
+// samples; a summary line goes to `log`.
+Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Graph& graph,
+                    size_t* quantized_ops, size_t* images, std::vector<std::string>* log);
+
+}  // namespace frost::convert

@@ -1,0 +1,175 @@
+#include "ops/int8.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace frost::ops {
+namespace {
+
+constexpr size_t kSlack = 64;  // XNNPACK reads up to XNN_EXTRA_BYTES past its inputs
+static_assert(kSlack >= XNN_EXTRA_BYTES);
+
+size_t Padded(int64_t bytes) { return RoundUp(uint64_t(bytes) + kSlack, 64); }
+
+std::string Describe(const schema::Tensor* t) {
+  std::string quoted = "'";  // (built up with += : GCC 12 misreads "'" + std::string as overlap)
+  if (t && t->name()) quoted += t->name()->str();
+  return quoted += "'";
+}
+
+// Per-tensor params of an activation around an int8 op.
+Status ActivationParams(const schema::Tensor* t, const char* role, QuantParams* out) {
+  const schema::Quantization* q = t ? t->quantization() : nullptr;
+  if (q == nullptr || q->scale() == nullptr || q->scale()->size() != 1 || q->axis() != -1) {
+    return Status::Error(std::string(role) + " " + Describe(t) +
+                         " needs per-tensor int8 quantization (one scale, axis -1) because the "
+                         "weight is INT8");
+  }
+  out->scale = q->scale()->Get(0);
+  out->inv_scale = 1.0f / out->scale;
+  out->zero_point = q->zero_point() && q->zero_point()->size() == 1
+                        ? int32_t(q->zero_point()->Get(0))
+                        : 0;
+  // (The loader has checked scale > 0, finite, and zero point in [-128, 127].)
+  if (!std::isfinite(out->inv_scale)) {
+    return Status::Error(std::string(role) + " " + Describe(t) + ": scale " +
+                         std::to_string(out->scale) + " is too small");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// The float bias in accumulator units. Kept within 2^30, so that adding it to any sum of
+// products (at most 255 * 127 per term) stays far from int32 overflow for every real layer.
+int32_t BiasUnits(float bias, float unit) {
+  const double units = std::nearbyint(double(bias) / double(unit));
+  return int32_t(std::clamp(units, -double(1 << 30), double(1 << 30)));
+}
+
+Status ReadInt8Params(const KernelArgs& args, const Clamp& clamp, Int8Params* out) {
+  Int8Params p;
+  if (auto s = ActivationParams(args.tensors[0], "input", &p.input); !s) return s;
+  if (auto s = ActivationParams(args.output_tensor, "output", &p.output); !s) return s;
+  const schema::Tensor* w = args.tensors[1];
+  const int64_t out_channels = args.shapes[1][0];
+  const schema::Quantization* q = w->quantization();
+  if (q == nullptr || q->axis() != 0 || q->scale() == nullptr ||
+      int64_t(q->scale()->size()) != out_channels) {
+    return Status::Error("INT8 weight " + Describe(w) + " needs one scale per output channel (" +
+                         std::to_string(out_channels) + ", axis 0)");
+  }
+  if (q->zero_point()) {
+    for (int64_t z : *q->zero_point()) {
+      if (z != 0) return Status::Error("INT8 weight " + Describe(w) + " must be symmetric (zero point 0)");
+    }
+  }
+  const float* bias = nullptr;
+  if (args.tensors.size() > 2 && args.tensors[2] != nullptr) {
+    if (args.tensors[2]->type() != schema::DataType::FLOAT32 || args.constants[2] == nullptr) {
+      return Status::Error("the bias of an int8 op must be a FLOAT32 constant");
+    }
+    bias = args.constants[2];
+  }
+  for (int64_t o = 0; o < out_channels; ++o) {
+    const float weight_scale = q->scale()->Get(o);
+    // The float operations in XNNPACK's order: (s_in * s_w) / s_out.
+    const float unit = p.input.scale * weight_scale;
+    p.weight_scales.push_back(weight_scale);
+    p.bias.push_back(bias ? BiasUnits(bias[o], unit) : 0);
+    p.requantize.push_back(unit / p.output.scale);
+  }
+  if (!std::isinf(clamp.min)) p.out_min = Quantize(clamp.min, p.output);
+  if (!std::isinf(clamp.max)) p.out_max = Quantize(clamp.max, p.output);
+  p.weight = static_cast<const int8_t*>(args.data[1]);
+  p.out_channels = out_channels;
+  *out = std::move(p);
+  return Status::Ok();
+}
+
+void QuantizeArray(const float* x, size_t count, const QuantParams& p, int8_t* q) {
+  for (size_t i = 0; i < count; ++i) q[i] = Quantize(x[i], p);
+}
+
+Status XnnInt8Conv::Create(const Int8Params& p, const ConvGeometry& g, bool* created) {
+  *created = false;
+  g_ = g;
+  xnn_status status = xnn_create_convolution2d_nhwc_qc8(
+      g.pad_top, g.pad_right, g.pad_bottom, g.pad_left, g.kernel_h, g.kernel_w, g.stride_h,
+      g.stride_w, g.dilation_h, g.dilation_w, g.groups, g.channels / g.groups,
+      g.out_channels / g.groups, g.channels, g.out_channels, int8_t(p.input.zero_point),
+      p.input.scale, p.weight_scales.data(), p.weight, p.bias.data(), int8_t(p.output.zero_point),
+      p.output.scale, int8_t(p.out_min), int8_t(p.out_max), /*flags=*/0, conv_.put());
+  // E.g. a requantization factor m >= 256, or a clamp that leaves one value: the reference.
+  if (XnnRejected(status)) return Status::Ok();
+  if (auto s = XnnStatus(status, "xnn_create_convolution2d_nhwc_qc8"); !s) return s;
+  status = xnn_create_convert_nc_f32_qs8(g.channels, g.channels, g.channels, p.input.scale,
+                                         int8_t(p.input.zero_point), -128, 127, 0, to_int8_.put());
+  if (XnnRejected(status)) return Status::Ok();
+  if (auto s = XnnStatus(status, "xnn_create_convert_nc_f32_qs8"); !s) return s;
+  status = xnn_create_convert_nc_qs8_f32(g.out_channels, g.out_channels, g.out_channels,
+                                         p.output.scale, int8_t(p.output.zero_point), 0,
+                                         to_float_.put());
+  if (XnnRejected(status)) return Status::Ok();
+  if (auto s = XnnStatus(status, "xnn_create_convert_nc_qs8_f32"); !s) return s;
+  *created = true;
+  return Status::Ok();
+}
+
+size_t XnnInt8Conv::ScratchBytes(int64_t input_elements, int64_t output_elements) const {
+  return Padded(input_elements) + Padded(output_elements);
+}
+
+Status XnnInt8Conv::Setup(int64_t batch, int64_t height, int64_t width, const float* input,
+                          int64_t output_elements, float* output, void* scratch,
+                          pthreadpool_t pool) {
+  auto* q_in = static_cast<int8_t*>(scratch);
+  int8_t* q_out = q_in + Padded(batch * height * width * g_.channels);
+  xnn_status status = xnn_setup_convert_nc_f32_qs8(to_int8_.get(), size_t(batch * height * width),
+                                                   input, q_in, pool);
+  if (auto s = XnnStatus(status, "xnn_setup_convert_nc_f32_qs8"); !s) return s;
+  status = xnn_setup_convolution2d_nhwc_qc8(conv_.get(), batch, height, width, q_in, q_out, pool);
+  if (auto s = XnnStatus(status, "xnn_setup_convolution2d_nhwc_qc8"); !s) return s;
+  status = xnn_setup_convert_nc_qs8_f32(to_float_.get(), size_t(output_elements / g_.out_channels),
+                                        q_out, output, pool);
+  return XnnStatus(status, "xnn_setup_convert_nc_qs8_f32");
+}
+
+Status XnnInt8Conv::Run(pthreadpool_t pool) {
+  if (auto s = XnnStatus(xnn_run_operator(to_int8_.get(), pool), "quantize input"); !s) return s;
+  if (auto s = XnnStatus(xnn_run_operator(conv_.get(), pool), "int8 convolution"); !s) return s;
+  return XnnStatus(xnn_run_operator(to_float_.get(), pool), "dequantize output");
+}
+
+size_t Int8Kernel::ScratchBytes(const KernelIo& io) const {
+  const int64_t in = ElementCount(io.input_shapes[0]);
+  int64_t n, h, w;
+  if (xnn_ready_ && ImageDims(io, &n, &h, &w)) {
+    return xnn_.ScratchBytes(in, ElementCount(io.output_shape));
+  }
+  return size_t(in);  // the quantized input
+}
+
+Status Int8Kernel::Setup(const KernelIo& io) {
+  io_ = io;
+  fast_ = false;
+  int64_t n, h, w;
+  if (!xnn_ready_ || !ImageDims(io, &n, &h, &w)) return Status::Ok();
+  if (auto s = xnn_.Setup(n, h, w, io.inputs[0], ElementCount(io.output_shape), io.output,
+                          io.scratch, io.threadpool);
+      !s) {
+    return s;
+  }
+  fast_ = true;
+  return Status::Ok();
+}
+
+Status Int8Kernel::Run() {
+  if (fast_) return xnn_.Run(io_.threadpool);
+  auto* xq = static_cast<int8_t*>(io_.scratch);
+  QuantizeArray(io_.inputs[0], size_t(ElementCount(io_.input_shapes[0])), p_.input, xq);
+  RunReference(xq);
+  return Status::Ok();
+}
+
+}  // namespace frost::ops

@@ -90,6 +90,18 @@ Status CheckDataTypes(const Model::Impl& m) {
   return Status::Ok();
 }
 
+// Grows `buffer` (aligned, with kReadSlack at its end) to hold `bytes`; never shrinks it.
+Status Grow(std::unique_ptr<uint8_t, FreeDeleter>* buffer, size_t* capacity, size_t bytes,
+            const char* what, int64_t batch) {
+  const size_t needed = RoundUp(bytes + kReadSlack, kArenaAlignment);
+  if (needed <= *capacity) return Status::Ok();
+  buffer->reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, needed)));
+  *capacity = *buffer ? needed : 0;
+  if (*buffer) return Status::Ok();
+  return Status::Error(std::string("out of memory allocating ") + what + " of " +
+                       std::to_string(needed) + " bytes for batch " + std::to_string(batch));
+}
+
 }  // namespace
 
 bool KernelsAvailable(ConvKernels k) {
@@ -274,14 +286,9 @@ Status Session::Impl::Prepare(int64_t new_batch) {
   batch = 0;  // until everything below succeeds
   if (auto s = InferShapes(*m, new_batch, &shapes); !s) return s;
   plan = PlanMemory(*m, shapes);
-  const size_t needed = RoundUp(plan.arena_bytes + kReadSlack, kArenaAlignment);
-  if (needed > arena_capacity) {
-    arena.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, needed)));
-    arena_capacity = arena ? needed : 0;
-    if (!arena) {
-      return Status::Error("out of memory allocating an arena of " + std::to_string(needed) +
-                           " bytes for batch " + std::to_string(new_batch));
-    }
+  if (auto s = Grow(&arena, &arena_capacity, plan.arena_bytes, "an activation arena", new_batch);
+      !s) {
+    return s;
   }
   data.assign(m->num_tensors(), nullptr);
   for (int t = 0; t < m->num_tensors(); ++t) {
@@ -312,14 +319,9 @@ Status Session::Impl::Prepare(int64_t new_batch) {
     scratch_bytes = std::max(scratch_bytes, kernels[i]->ScratchBytes(io));
   }
   if (scratch_bytes > 0) {
-    const size_t needed = RoundUp(scratch_bytes + kReadSlack, kArenaAlignment);
-    if (needed > scratch_capacity) {
-      scratch.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, needed)));
-      scratch_capacity = scratch ? needed : 0;
-      if (!scratch) {
-        return Status::Error("out of memory allocating " + std::to_string(needed) +
-                             " bytes of kernel scratch for batch " + std::to_string(new_batch));
-      }
+    if (auto s = Grow(&scratch, &scratch_capacity, scratch_bytes, "kernel scratch", new_batch);
+        !s) {
+      return s;
     }
   }
   for (int i = 0; i < int(m->ops.size()); ++i) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_choices.hpp"
 #include "model_builder.hpp"
 
 namespace frost::testing {
@@ -93,15 +94,6 @@ inline void ExpectFastMatchesReference(const ModelBytes& bytes,
   for (const auto& k : ref.kernels) CHECK(k.find("reference") != std::string::npos);
   REQUIRE(ref.outputs.size() == fast.outputs.size());
   for (size_t i = 0; i < ref.outputs.size(); ++i) ExpectClose(fast.outputs[i], ref.outputs[i], tol);
-}
-
-// The fast kernels Conv2D and FullyConnected can run on this CPU, with the backend name each
-// reports: XNNPACK's always, frost's AVX2 and AVX-512 ones where the CPU has them.
-inline std::vector<std::pair<ConvKernels, const char*>> ConvKernelChoices() {
-  std::vector<std::pair<ConvKernels, const char*>> choices = {{ConvKernels::kXnnpack, "xnnpack"}};
-  if (KernelsAvailable(ConvKernels::kAvx2)) choices.push_back({ConvKernels::kAvx2, "avx2"});
-  if (KernelsAvailable(ConvKernels::kAvx512)) choices.push_back({ConvKernels::kAvx512, "avx512"});
-  return choices;
 }
 
 // ExpectFastMatchesReference for every choice of ConvKernelChoices, on 1 and 2 threads.

@@ -3,6 +3,7 @@
 // gets a float32 copy from the session, and the results are the float32 model's on the
 // rounded weights.
 #include "frost/half.hpp"
+#include "kernel_choices.hpp"
 #include "ops/weights.hpp"
 #include "test_models.hpp"
 
@@ -60,10 +61,8 @@ TEST_CASE("FLOAT16 conv and FC weights: fast path = reference, close to the floa
 
   // XNNPACK (weights widened to float32 for it to pack) and frost's own kernels (weights
   // packed as halves) where this CPU has them.
-  std::vector<std::pair<ConvKernels, std::string>> choices = {{ConvKernels::kXnnpack, "xnnpack"}};
-  if (KernelsAvailable(ConvKernels::kAvx2)) choices.push_back({ConvKernels::kAvx2, "avx2"});
-  if (KernelsAvailable(ConvKernels::kAvx512)) choices.push_back({ConvKernels::kAvx512, "avx512"});
-  for (const auto& [choice, backend] : choices) {
+  for (const auto& [choice, name] : ConvKernelChoices()) {
+    const std::string backend = name;
     CAPTURE(backend);
     std::unique_ptr<Session> session;
     REQUIRE(Session::Create(half, {.conv_kernels = choice}, &session).ok());

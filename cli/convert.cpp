@@ -20,6 +20,7 @@ struct ConvertArgs {
   std::string quantize, calibration;
   size_t calibration_images = 500;
   double calibration_percentile = 99.999;
+  bool fp16 = false;
 };
 
 int RunConvert(const ConvertArgs& args, const CLI::App& command) {
@@ -39,6 +40,7 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.calibration = args.calibration;
   options.calibration_images = args.calibration_images;
   options.calibration_percentile = args.calibration_percentile;
+  options.fp16 = args.fp16;
 
   ConvertReport report;
   const Status status = Convert(options, &report);
@@ -92,6 +94,9 @@ Command AddConvertCommand(CLI::App& app) {
       ->add_option("--batch", args->batch,
                    "value for a symbolic batch axis while folding shapes (default: 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  command->add_flag("--fp16", args->fp16,
+                    "store conv / fully connected / MatMul weights as float16: half the file;\n"
+                    "biases and other tensors stay float32, and so does all arithmetic");
   command->add_flag("-v,--verbose", args->verbose, "report what each conversion pass changed");
   command
       ->add_option("--quantize", args->quantize,

@@ -65,16 +65,16 @@ void PrintText(const Json& f) {
   row("params", params < 1000
                     ? Grouped(params)
                     : Grouped(params) + " (" + Scaled(static_cast<double>(params), "") + ")");
-  const Json& quantization = f["quantization"];
   std::string weights;
-  for (const auto& [type, w] : quantization["weights"].items()) {
-    weights += (weights.empty() ? "" : ", ") + type + " " + Grouped(w["params"].get<uint64_t>()) +
-               " in " + w["tensors"].dump() + " tensors (" + Bytes(w["bytes"].get<uint64_t>()) + ")";
+  for (const auto& [type, w] : f["weights"].items()) {
+    weights += (weights.empty() ? "" : ", ") + type + " " +
+               Grouped(w["params"].get<uint64_t>()) + " params (" +
+               Bytes(w["bytes"].get<uint64_t>()) + ")";
   }
-  if (!weights.empty()) row("weights", weights);
-  if (!quantization["int8_ops"].empty()) {
+  row("weights", weights.empty() ? "none" : weights);
+  if (!f["int8_ops"].empty()) {
     std::string int8_ops;
-    for (const auto& [type, count] : quantization["int8_ops"].items()) {
+    for (const auto& [type, count] : f["int8_ops"].items()) {
       int8_ops += (int8_ops.empty() ? "" : ", ") + type + " " + count.dump();
     }
     row("int8 ops", int8_ops + " (INT8 weights per output channel, activations on int8 grids)");
@@ -103,7 +103,8 @@ void PrintText(const Json& f) {
   const Json& m = f["memory"];
   row("memory", "file " + Bytes(m["file_bytes"].get<uint64_t>()) + ", weights " +
                     Bytes(m["weight_bytes"].get<uint64_t>()) + ", activations " +
-                    Bytes(m["arena_bytes"].get<uint64_t>()) + " (batch 1)");
+                    Bytes(m["arena_bytes"].get<uint64_t>()) + " (batch " +
+                        std::to_string(m["arena_batch"].get<int64_t>()) + ")");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "model_facts.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "frost_generated.h"
@@ -67,34 +68,44 @@ Json HeadFacts(const schema::Model& fb) {
           {"params", num_params}};
 }
 
-// Constant tensors by data type, and the ops that run quantized (an INT8 weight) by type.
-Json QuantizationFacts(const schema::Model& fb) {
+// Constants by stored type ("float32", "float16", ...): how many, their elements and bytes
+// (each buffer counted once, as ModelStats::weight_bytes does).
+Json WeightTypes(const schema::Model& fb) {
+  Json types = Json::object();
   const auto* tensors = fb.tensors();
   const auto* buffers = fb.buffers();
-  Json weights = Json::object();
-  const int num_tensors = tensors ? static_cast<int>(tensors->size()) : 0;
-  for (int t = 0; t < num_tensors; ++t) {
-    const schema::Tensor& tensor = *tensors->Get(t);
-    if (tensor.buffer() < 0 || !buffers || tensor.buffer() >= static_cast<int>(buffers->size())) {
-      continue;
-    }
-    Json& entry = weights[schema::EnumNameDataType(tensor.type())];
+  if (!tensors || !buffers) return types;
+  std::set<int> counted;
+  for (const schema::Tensor* t : *tensors) {
+    const int b = t->buffer();
+    if (b < 0 || b >= static_cast<int>(buffers->size()) || !counted.insert(b).second) continue;
+    std::string type = schema::EnumNameDataType(t->type());
+    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Json& entry = types[type];
     if (entry.is_null()) entry = {{"tensors", 0}, {"params", 0}, {"bytes", 0}};
     entry["tensors"] = entry["tensors"].get<uint64_t>() + 1;
-    entry["params"] = entry["params"].get<uint64_t>() + Elements(tensor);
-    entry["bytes"] = entry["bytes"].get<uint64_t>() + buffers->Get(tensor.buffer())->size();
+    entry["params"] = entry["params"].get<uint64_t>() + Elements(*t);
+    entry["bytes"] = entry["bytes"].get<uint64_t>() + buffers->Get(b)->size();
   }
+  return types;
+}
+
+// The ops that run quantized (their weight is INT8), by op type.
+Json Int8Ops(const schema::Model& fb) {
   Json int8_ops = Json::object();
-  if (fb.operators()) {
-    for (const schema::Operator* op : *fb.operators()) {
-      if (!op->inputs() || op->inputs()->size() < 2) continue;
-      const int w = op->inputs()->Get(1);
-      if (w < 0 || w >= num_tensors || tensors->Get(w)->type() != schema::DataType::INT8) continue;
-      Json& count = int8_ops[schema::EnumNameOpOptions(op->options_type())];
-      count = count.is_null() ? 1 : count.get<uint64_t>() + 1;
+  const auto* tensors = fb.tensors();
+  if (!tensors || !fb.operators()) return int8_ops;
+  for (const schema::Operator* op : *fb.operators()) {
+    if (!op->inputs() || op->inputs()->size() < 2) continue;
+    const int w = op->inputs()->Get(1);
+    if (w < 0 || w >= static_cast<int>(tensors->size()) ||
+        tensors->Get(w)->type() != schema::DataType::INT8) {
+      continue;
     }
+    Json& count = int8_ops[schema::EnumNameOpOptions(op->options_type())];
+    count = count.is_null() ? 1 : count.get<uint64_t>() + 1;
   }
-  return {{"weights", weights}, {"int8_ops", int8_ops}};
+  return int8_ops;
 }
 
 }  // namespace
@@ -115,7 +126,8 @@ Json ModelFacts(const Model& model) {
   for (const auto& [type, count] : stats.op_counts) by_type[type] = count;
   facts["ops"] = {{"total", stats.num_ops}, {"by_type", by_type}};
   facts["params"] = stats.num_params;
-  facts["quantization"] = QuantizationFacts(*fb);
+  facts["weights"] = WeightTypes(*fb);
+  facts["int8_ops"] = Int8Ops(*fb);
   facts["flops"] = stats.flops;
 
   const Preprocessing& p = model.preprocessing();
@@ -132,7 +144,8 @@ Json ModelFacts(const Model& model) {
   }
   facts["memory"] = {{"file_bytes", stats.file_bytes},
                      {"weight_bytes", stats.weight_bytes},
-                     {"arena_bytes", stats.arena_bytes}};
+                     {"arena_bytes", stats.arena_bytes},
+                     {"arena_batch", stats.batch}};
   return facts;
 }
 

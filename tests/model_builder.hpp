@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "frost/frost.hpp"
+#include "frost/half.hpp"
 #include "frost_generated.h"
 
 namespace frost::testing {
@@ -115,6 +116,14 @@ class ModelBuilder {
   void SetQuantization(int tensor, std::vector<float> scales, std::vector<int64_t> zero_points,
                        int axis = -1) {
     tensors_[tensor].quantization = {true, std::move(scales), std::move(zero_points), axis};
+  }
+  // A FLOAT16 constant: `values` rounded to half precision.
+  int ConstantHalf(const std::string& name, Shape shape, const std::vector<float>& values,
+                   schema::Layout layout = schema::Layout::PLAIN) {
+    std::vector<uint16_t> halves(values.size());
+    FloatsToHalves(values.data(), values.size(), halves.data());
+    return ConstantBytes(name, std::move(shape), schema::DataType::FLOAT16, halves.data(),
+                         halves.size() * sizeof(uint16_t), layout);
   }
   // A constant of any type from raw bytes (the size is not checked: tests use that).
   int ConstantBytes(const std::string& name, Shape shape, schema::DataType type, const void* bytes,

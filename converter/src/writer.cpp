@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "frost/half.hpp"
 #include "frost_generated.h"
 #include "passes/op_kinds.hpp"
 
@@ -15,6 +16,12 @@ using flatbuffers::Offset;
 constexpr size_t kAlignment = 64;
 
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+
+// Bytes a constant takes in the file: int8 weights one each, --fp16 weights two, the rest four.
+uint64_t StoredBytes(const Tensor& t) {
+  if (t.dtype == DType::kInt8) return t.int8s.size();
+  return t.floats.size() * (t.store_fp16 ? sizeof(uint16_t) : sizeof(float));
+}
 
 int32_t I32(int64_t v) { return static_cast<int32_t>(v); }
 
@@ -138,12 +145,6 @@ std::pair<fs::OpOptions, Offset<void>> WriteOptions(FlatBufferBuilder& b, const 
   return {fs::OpOptions::NONE, 0};
 }
 
-// A constant's bytes as stored: int8 weights one byte each, everything else float.
-std::pair<const void*, uint64_t> ConstantBytes(const Tensor& t) {
-  if (t.dtype == DType::kInt8) return {t.int8s.data(), t.int8s.size()};
-  return {t.floats.data(), t.floats.size() * sizeof(float)};
-}
-
 Offset<fs::Quantization> WriteQuantization(FlatBufferBuilder& b, const Tensor& t) {
   if (!t.quantization) return 0;
   return fs::CreateQuantizationDirect(b, &t.quantization->scales, &t.quantization->zero_points,
@@ -189,14 +190,16 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   for (const Tensor* t : tensors) {
     int32_t buffer = -1;
     if (t->constant) {
-      const uint64_t bytes = ConstantBytes(*t).second;
+      const uint64_t bytes = StoredBytes(*t);
       buffer = static_cast<int32_t>(buffers.size());
       buffers.emplace_back(data_size, bytes);
       data_size = AlignUp(data_size + bytes);
     }
     const std::vector<int64_t> shape = t->physical_shape();
     const auto layout = t->nhwc && t->rank() == 4 ? fs::Layout::NHWC : fs::Layout::PLAIN;
-    const auto type = t->dtype == DType::kInt8 ? fs::DataType::INT8 : fs::DataType::FLOAT32;
+    const auto type = t->dtype == DType::kInt8 ? fs::DataType::INT8
+                      : t->store_fp16          ? fs::DataType::FLOAT16
+                                               : fs::DataType::FLOAT32;
     const auto quantization = WriteQuantization(b, *t);
     tensor_tables.push_back(
         fs::CreateTensorDirect(b, t->name.c_str(), &shape, type, buffer, layout, quantization));
@@ -219,8 +222,16 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
   uint64_t written = 0;
   for (const Tensor* t : tensors) {
     if (!t->constant) continue;
-    const auto [data, bytes] = ConstantBytes(*t);
-    FROST_CONVERT_TRY(sink(data, bytes));
+    const uint64_t bytes = StoredBytes(*t);
+    if (t->dtype == DType::kInt8) {
+      FROST_CONVERT_TRY(sink(t->int8s.data(), bytes));
+    } else if (t->store_fp16) {
+      std::vector<uint16_t> halves(t->floats.size());
+      FloatsToHalves(t->floats.data(), t->floats.size(), halves.data());
+      FROST_CONVERT_TRY(sink(halves.data(), bytes));
+    } else {
+      FROST_CONVERT_TRY(sink(t->floats.data(), bytes));
+    }
     written += bytes;
     FROST_CONVERT_TRY(sink(kZeros, AlignUp(written) - written));
     written = AlignUp(written);

@@ -189,6 +189,8 @@ ModelStats Model::Stats() const {
     }
     stats.flops += def->flops(op, OpShapeArgs(m, i, shapes), shapes[op.outputs()->Get(0)]);
   }
+  stats.flops /= double(std::max<int64_t>(batch, 1));
+  stats.batch = batch;
   stats.arena_bytes = PlanMemory(m, shapes).arena_bytes;
   return stats;
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "frost/half.hpp"
 #include "graph_shapes.hpp"
 #include "memory_plan.hpp"
 #include "model_impl.hpp"
@@ -52,41 +53,49 @@ void CopyLogical(const schema::Tensor& t, const Shape& shape, const float* src, 
           dst[((n * C + c) * H + y) * W + x] = src[((n * H + y) * W + x) * C + c];
 }
 
-// FLOAT32 everywhere, except INT8 weights of Conv2D / FullyConnected (quantized ops); the
-// rest is rejected here, with the tensor named.
+// Activations are FLOAT32; constants FLOAT32 or FLOAT16, or INT8 as the weight of a Conv2D /
+// FullyConnected (a quantized op) and nothing else. The rest is rejected here, named.
 Status CheckDataTypes(const Model::Impl& m) {
   std::vector<bool> int8_weight(m.num_tensors(), false);
-  for (const schema::Operator* op : m.ops) {
-    const auto* inputs = op->inputs();
-    if (inputs->size() >= 2 && PackedAtCreate(*op, 1) && inputs->Get(1) >= 0) {
-      int8_weight[inputs->Get(1)] = true;
-    }
-  }
-  // A tensor that is an int8 weight somewhere must not be read as anything else.
   for (int i = 0; i < int(m.ops.size()); ++i) {
     const auto* inputs = m.ops[i]->inputs();
     for (size_t k = 0; k < inputs->size(); ++k) {
       const int t = inputs->Get(k);
-      if (t >= 0 && m.tensor(t).type() == schema::DataType::INT8 &&
-          !(k == 1 && PackedAtCreate(*m.ops[i], k))) {
+      if (t < 0 || m.tensor(t).type() != schema::DataType::INT8) continue;
+      if (k != 1 || !PackedAtCreate(*m.ops[i], k)) {
         return Status::Error(m.OpName(i) + ": input " + std::to_string(k) + " " +
                              m.TensorName(t) +
                              " is INT8: only the weight of a Conv2D or FullyConnected may be");
       }
+      int8_weight[t] = true;
     }
   }
+  for (int t : m.graph_outputs) int8_weight[t] = false;  // outputs are float32
   for (int t = 0; t < m.num_tensors(); ++t) {
     const schema::DataType type = m.tensor(t).type();
+    const bool constant = m.constant_data[t] != nullptr;
     if (type == schema::DataType::FLOAT32) continue;
-    if (type == schema::DataType::INT8 && int8_weight[t] && m.constant_data[t] != nullptr) continue;
+    if (type == schema::DataType::FLOAT16 && constant) continue;
+    if (type == schema::DataType::INT8 && constant && int8_weight[t]) continue;
     return Status::Error(m.TensorName(t) + " is " + DataTypeName(type) +
-                         ": this runtime runs FLOAT32 tensors and INT8 Conv2D / FullyConnected "
-                         "weights only");
+                         (constant ? ": this runtime reads FLOAT32 and FLOAT16 constants, and "
+                                     "INT8 Conv2D / FullyConnected weights, only"
+                                   : ": this runtime computes FLOAT32 activations only"));
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+bool KernelsAvailable(ConvKernels k) {
+  switch (k) {
+    case ConvKernels::kAvx2: return kernels::CpuSupports(kernels::Isa::kAvx2);
+    case ConvKernels::kAvx512: return kernels::CpuSupports(kernels::Isa::kAvx512);
+    case ConvKernels::kAuto:
+    case ConvKernels::kXnnpack: break;
+  }
+  return true;
+}
 
 struct Session::Impl {
   std::shared_ptr<const Model> model;
@@ -94,7 +103,9 @@ struct Session::Impl {
   SessionOptions options;
   pthreadpool_t pool = nullptr;
   std::vector<std::unique_ptr<ops::Kernel>> kernels;
-  std::vector<const float*> constants;  // per tensor, possibly a padded copy
+  // Per tensor: float32 values of a constant, possibly a padded or converted copy; nullptr
+  // for a FLOAT16 constant only Conv2D/FullyConnected read (they convert it themselves).
+  std::vector<const float*> constants;
   std::vector<std::vector<float>> constant_copies;
 
   // State for the current batch size.
@@ -110,6 +121,7 @@ struct Session::Impl {
   size_t scratch_capacity = 0;
   TensorObserver observer;
   std::vector<std::string> tensor_names;  // for the observer
+  kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels
 
   ~Impl() {
     kernels.clear();  // XNNPACK operators before the pool they were set up with
@@ -117,6 +129,7 @@ struct Session::Impl {
   }
 
   Status Init();
+  Status ChooseKernels();
   void BindConstants();
   Status CreateKernels();
   // Shapes, memory plan, arena and kernel setup for `batch`; a no-op if it is the current one.
@@ -143,15 +156,49 @@ Status Session::Impl::Init() {
     if (pool == nullptr) return Status::Error("cannot create a thread pool");
   }
   if (auto s = CheckDataTypes(*m); !s) return s;
+  if (auto s = ChooseKernels(); !s) return s;
   BindConstants();
   if (auto s = CreateKernels(); !s) return s;
   return Prepare(m->stored_batch);
 }
 
+Status Session::Impl::ChooseKernels() {
+  switch (options.conv_kernels) {
+    case ConvKernels::kAuto: isa = kernels::SelectedIsa(); break;
+    case ConvKernels::kXnnpack: isa = kernels::Isa::kNone; break;
+    case ConvKernels::kAvx2: isa = kernels::Isa::kAvx2; break;
+    case ConvKernels::kAvx512: isa = kernels::Isa::kAvx512; break;
+  }
+  if (!kernels::CpuSupports(isa)) {
+    return Status::Error(std::string("this CPU cannot run frost's ") + kernels::IsaName(isa) +
+                         " kernels");
+  }
+  return Status::Ok();
+}
+
 void Session::Impl::BindConstants() {
   constants.assign(m->num_tensors(), nullptr);
   for (int t = 0; t < m->num_tensors(); ++t) {
-    constants[t] = reinterpret_cast<const float*>(m->constant_data[t]);
+    if (m->tensor(t).type() == schema::DataType::FLOAT32) {
+      constants[t] = reinterpret_cast<const float*>(m->constant_data[t]);
+    }
+  }
+  // A FLOAT16 constant that an op reads while running (not just packs at creation), or that
+  // is a graph output, gets a float32 copy once, here; with slack for XNNPACK's reads.
+  std::vector<bool> read_as_float(m->num_tensors(), false);
+  for (const schema::Operator* op : m->ops) {
+    for (size_t k = 0; k < op->inputs()->size(); ++k) {
+      const int t = op->inputs()->Get(k);
+      if (t >= 0 && !PackedAtCreate(*op, k)) read_as_float[t] = true;
+    }
+  }
+  for (int t : m->graph_outputs) read_as_float[t] = true;
+  for (int t = 0; t < m->num_tensors(); ++t) {
+    if (m->constant_data[t] == nullptr || constants[t] != nullptr || !read_as_float[t]) continue;
+    const size_t count = ElementCount(m->shapes[t]);
+    std::vector<float>& copy = constant_copies.emplace_back(count + kReadSlack / sizeof(float));
+    HalvesToFloats(reinterpret_cast<const uint16_t*>(m->constant_data[t]), count, copy.data());
+    constants[t] = copy.data();
   }
   if (options.reference) return;
   // A constant that XNNPACK reads while running, and that ends within kReadSlack of the end
@@ -161,10 +208,11 @@ void Session::Impl::BindConstants() {
     for (size_t k = 0; k < op->inputs()->size(); ++k) {
       const int t = op->inputs()->Get(k);
       if (t < 0 || m->constant_data[t] == nullptr || PackedAtCreate(*op, k)) continue;
+      // Copies made above (or for an earlier reader) have their slack already.
+      if (constants[t] != reinterpret_cast<const float*>(m->constant_data[t])) continue;
       const size_t count = ElementCount(m->shapes[t]);
       const uint8_t* end = m->constant_data[t] + count * sizeof(float);
       if (size_t(bytes_end - end) >= kReadSlack) continue;
-      if (constants[t] != reinterpret_cast<const float*>(m->constant_data[t])) continue;
       std::vector<float>& copy = constant_copies.emplace_back(count + kReadSlack / sizeof(float));
       std::memcpy(copy.data(), m->constant_data[t], count * sizeof(float));
       constants[t] = copy.data();
@@ -178,12 +226,18 @@ Status Session::Impl::CreateKernels() {
     ops::KernelArgs args;
     args.op = &op;
     args.reference = options.reference;
+    args.isa = isa;
+    args.isa_chosen = options.conv_kernels == ConvKernels::kAvx2 ||
+                      options.conv_kernels == ConvKernels::kAvx512;
+    args.threadpool = pool;
+    args.release = [this](const void* data, size_t bytes) {
+      m->ReleasePages(static_cast<const uint8_t*>(data), bytes);
+    };
     for (int32_t t : *op.inputs()) {
-      const bool is_float = t >= 0 && m->tensor(t).type() == schema::DataType::FLOAT32;
-      args.constants.push_back(is_float ? constants[t] : nullptr);
-      args.shapes.push_back(t < 0 ? Shape{} : m->shapes[t]);
+      args.constants.push_back(t < 0 ? nullptr : constants[t]);
       args.tensors.push_back(t < 0 ? nullptr : &m->tensor(t));
       args.data.push_back(t < 0 ? nullptr : m->constant_data[t]);
+      args.shapes.push_back(t < 0 ? Shape{} : m->shapes[t]);
     }
     args.output_tensor = &m->tensor(op.outputs()->Get(0));
     std::unique_ptr<ops::Kernel> kernel;
@@ -225,8 +279,10 @@ Status Session::Impl::Prepare(int64_t new_batch) {
   for (int t = 0; t < m->num_tensors(); ++t) {
     const int storage = plan.storage[t];
     if (storage < 0) continue;
-    data[t] = constants[storage] != nullptr
-                  ? const_cast<float*>(constants[storage])  // read only: never an op output
+    // A constant's float32 values are read only (never an op output); nullptr for one that
+    // only its kernel reads, in its stored type.
+    data[t] = m->constant_data[storage] != nullptr
+                  ? const_cast<float*>(constants[storage])
                   : reinterpret_cast<float*>(arena.get() + plan.offsets[t]);
   }
   skip.assign(m->ops.size(), false);

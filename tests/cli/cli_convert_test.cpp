@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -98,6 +99,18 @@ std::vector<float> RandomValues(size_t n, unsigned seed) {
   return v;
 }
 
+// `frost run MODEL --input x.npy --output y.npy` on samples [N, 3, 4, 4] (N from x's size).
+frost::io::NpyArray RunNpy(const ScratchDir& dir, const std::string& model,
+                           const std::vector<float>& x) {
+  REQUIRE(frost::io::WriteNpy(dir.File("x.npy"), {int64_t(x.size() / 48), 3, 4, 4}, x.data()));
+  const Result r = Frost(
+      dir, "run " + model + " --input " + dir.File("x.npy") + " --output " + dir.File("y.npy"));
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  frost::io::NpyArray y;
+  REQUIRE(frost::io::ReadNpy(dir.File("y.npy"), &y));
+  return y;
+}
+
 }  // namespace
 
 TEST_CASE("cli convert: records preprocessing and labels; info and run use the result") {
@@ -136,12 +149,7 @@ TEST_CASE("cli convert: records preprocessing and labels; info and run use the r
 
   // Four samples through a batch-1 export: all four run, four outputs come back.
   const std::vector<float> x = RandomValues(4 * 48, 12);
-  REQUIRE(frost::io::WriteNpy(dir.File("x.npy"), {4, 3, 4, 4}, x.data()));
-  r = Frost(dir,
-            "run " + model + " --input " + dir.File("x.npy") + " --output " + dir.File("y.npy"));
-  REQUIRE(r.code == 0);
-  frost::io::NpyArray y;
-  REQUIRE(frost::io::ReadNpy(dir.File("y.npy"), &y));
+  const frost::io::NpyArray y = RunNpy(dir, model, x);
   REQUIRE(y.shape == std::vector<int64_t>{4, 3});
   for (int s = 0; s < 4; ++s) {
     for (int o = 0; o < 3; ++o) {
@@ -200,6 +208,43 @@ TEST_CASE("cli convert: failures exit 1 (bad model) or 2 (bad options), leaving 
   CHECK_FALSE(std::filesystem::exists(dir.File("t.frost")));
 }
 
+TEST_CASE("cli convert --fp16: float16 weights, shown by info, and the model runs") {
+  ScratchDir dir("cli_convert_fp16");
+  const std::vector<float> w = RandomValues(3 * 48, 21), b = {0.1f, -0.2f, 0.3f};
+  WriteTinyOnnx(dir.File("tiny.onnx"), w, b, false);
+  const std::string model = dir.File("tiny16.frost");
+  Result r = Frost(dir, "convert " + dir.File("tiny.onnx") + " " + model + " --fp16 -v");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(Contains(r.err, "store_fp16: 1 weight tensors (144 values) stored as float16"));
+
+  r = Frost(dir, "info --json " + model);
+  REQUIRE(r.code == 0);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["weights"]["float16"]["params"] == 144);
+  CHECK(j["weights"]["float16"]["bytes"] == 288);
+  CHECK(j["weights"]["float32"]["params"] == 3);
+  CHECK(j["weights"]["float32"]["bytes"] == 12);
+  CHECK(j["memory"]["weight_bytes"] == 300);
+  CHECK(j["params"] == 147);
+  r = Frost(dir, "info " + model);
+  CHECK(Contains(r.out, "weights       float16 144 params (288 B), float32 3 params (12 B)\n"));
+
+  // It computes with the weights rounded to float16 (relative error at most 2^-11 each).
+  const std::vector<float> x = RandomValues(2 * 48, 22);
+  const frost::io::NpyArray y = RunNpy(dir, model, x);
+  for (int s = 0; s < 2; ++s) {
+    for (int o = 0; o < 3; ++o) {
+      double expected = b[o], bound = 0;
+      for (int k = 0; k < 48; ++k) {
+        expected += double(w[o * 48 + k]) * x[s * 48 + k];
+        bound += std::abs(double(w[o * 48 + k]) * x[s * 48 + k]) / 2048;
+      }
+      CHECK(std::abs(y.data[s * 3 + o] - expected) <= bound + 1e-6);
+    }
+  }
+}
+
 TEST_CASE("cli convert --quantize int8: flags, calibration errors, and info on an int8 model") {
   ScratchDir dir("cli_convert_int8");
   WriteTinyOnnx(dir.File("tiny.onnx"), RandomValues(144, 1), {0, 0, 0}, false);
@@ -216,8 +261,8 @@ TEST_CASE("cli convert --quantize int8: flags, calibration errors, and info on a
   r = Frost(dir, "info --json " + dir.File("q.frost"));
   REQUIRE(r.code == 0);
   nlohmann::json j = nlohmann::json::parse(r.out);
-  CHECK(j["quantization"]["int8_ops"].empty());
-  CHECK(j["quantization"]["weights"]["FLOAT32"]["params"] == 147);
+  CHECK(j["int8_ops"].empty());
+  CHECK(j["weights"]["float32"]["params"] == 147);
   std::filesystem::remove(dir.File("q.frost"));
 
   r = Frost(dir, convert + " --quantize int8");
@@ -246,9 +291,9 @@ TEST_CASE("cli convert --quantize int8: flags, calibration errors, and info on a
   r = Frost(dir, "info " + dir.File("int8.frost"));
   REQUIRE(r.code == 0);
   CHECK(Contains(r.out, "int8 ops      Conv2D 1"));
-  CHECK(Contains(r.out, "INT8 32 in 1 tensors"));
+  CHECK(Contains(r.out, "int8 32 params (32 B)"));
   r = Frost(dir, "info --json " + dir.File("int8.frost"));
   j = nlohmann::json::parse(r.out);
-  CHECK(j["quantization"]["int8_ops"]["Conv2D"] == 1);
-  CHECK(j["quantization"]["weights"]["INT8"]["bytes"] == 32);
+  CHECK(j["int8_ops"]["Conv2D"] == 1);
+  CHECK(j["weights"]["int8"]["bytes"] == 32);
 }

@@ -3,70 +3,18 @@
 // pixels, and its top-1 on the 10,000 JPEG test images is the figure onnxruntime reached.
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
-#include "frost/convert.hpp"
-#include "frost/data.hpp"
-#include "frost/eval.hpp"
-#include "frost/frost.hpp"
+#include "cifar_assets.hpp"
 #include "frost/io/npy.hpp"
 
 namespace fs = std::filesystem;
+using namespace frost::testing;
 
 namespace {
 
-struct AssetModel {
-  const char* name;
-  bool raw_pixels;     // mlperf: raw 0..255 values, no normalisation
-  double readme_top1;  // onnxruntime 1.30 on cifar10-test (assets README)
-};
-
-const AssetModel kModels[] = {
-    {"cifar_resnet20", false, 81.03},
-    {"cifar_resnet32", false, 82.56},
-    {"cifar_resnet44", false, 82.67},
-    {"cifar_resnet56", false, 83.20},
-    {"cifar_resnet20_dynbatch_opset17", false, 81.03},
-    {"mlperf_resnet8", true, 75.48},
-};
-
-const fs::path kAssets = FROST_ASSETS_DIR;
 const fs::path kReference = fs::path(FROST_BINARY_DIR) / "testdata" / "cifar";
-
-std::shared_ptr<const frost::Model> ConvertAsset(const AssetModel& m) {
-  frost::ConvertOptions options;
-  options.input_path = (kAssets / "models" / (std::string(m.name) + ".onnx")).string();
-  options.output_path = (fs::temp_directory_path() / (std::string(m.name) + ".e2e.frost")).string();
-  if (m.raw_pixels) {
-    options.scale = 1.0f;
-    options.mean = std::vector<float>{0.0f, 0.0f, 0.0f};
-    options.std = std::vector<float>{1.0f, 1.0f, 1.0f};
-  }
-  frost::Status s = frost::Convert(options);
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  std::shared_ptr<const frost::Model> model;
-  s = frost::Model::Load(options.output_path, &model);
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  return model;
-}
-
-std::vector<int> Labels(const frost::data::Dataset& d) {
-  std::vector<int> labels(d.size());
-  for (size_t i = 0; i < d.size(); ++i) labels[i] = d.label(i);
-  return labels;
-}
-
-std::vector<int> Argmax(const frost::DatasetOutputs& o) {
-  std::vector<int> a(o.samples);
-  for (size_t i = 0; i < o.samples; ++i) {
-    const float* row = o.values.data() + i * o.per_sample;
-    a[i] = int(std::max_element(row, row + o.per_sample) - row);
-  }
-  return a;
-}
 
 }  // namespace
 
@@ -75,10 +23,10 @@ TEST_CASE("asset models: outputs match the reference on the same pixels, top-1 m
                   "run the gen_cifar_reference test first (ctest fixture)");
   frost::io::NpyArray reference_labels;
   REQUIRE(frost::io::ReadNpy((kReference / "labels.npy").string(), &reference_labels).ok());
-  for (const AssetModel& m : kModels) {
+  for (const AssetModel& m : kAssetModels) {
     std::string name = m.name;
     CAPTURE(name);
-    auto model = ConvertAsset(m);
+    auto model = ConvertAsset(m, "e2e");
     std::unique_ptr<frost::Session> session;
     REQUIRE(frost::Session::Create(model, {.threads = 0}, &session).ok());
     frost::data::InputSpec spec;
@@ -115,8 +63,7 @@ TEST_CASE("asset models: outputs match the reference on the same pixels, top-1 m
 
     // 2. The JPEG folder through frost's own decoder: top-1 as onnxruntime's, argmax
     //    agreeing with the reference on >= 99.9 % of the images.
-    std::unique_ptr<frost::data::Dataset> images;
-    REQUIRE(frost::data::Open((kAssets / "cifar10-test").string(), spec, &images).ok());
+    std::unique_ptr<frost::data::Dataset> images = TestImages(*model);
     frost::DatasetOutputs from_jpeg;
     s = frost::RunDataset(*session, *model, *images, 250, &from_jpeg);
     REQUIRE_MESSAGE(s.ok(), s.message());
@@ -136,27 +83,7 @@ TEST_CASE("asset models: outputs match the reference on the same pixels, top-1 m
 }
 
 TEST_CASE("asset model: the reference kernels agree with the fast path") {
-  auto model = ConvertAsset(kModels[0]);
-  std::unique_ptr<frost::Session> fast, reference;
-  REQUIRE(frost::Session::Create(model, {.threads = 2}, &fast).ok());
-  REQUIRE(frost::Session::Create(model, {.threads = 1, .reference = true}, &reference).ok());
-  frost::data::InputSpec spec;
-  REQUIRE(frost::data::InputSpecOf(*model, &spec).ok());
-  std::unique_ptr<frost::data::Dataset> all;
-  REQUIRE(frost::data::Open((kAssets / "cifar10-test").string(), spec, &all).ok());
-  std::vector<size_t> some;
-  for (size_t i = 0; i < all->size(); i += 50) some.push_back(i);
-  auto subset = frost::data::Select(std::shared_ptr<const frost::data::Dataset>(std::move(all)), some);
-  frost::DatasetOutputs a, b;
-  REQUIRE(frost::RunDataset(*fast, *model, *subset, 16, &a).ok());
-  REQUIRE(frost::RunDataset(*reference, *model, *subset, 16, &b).ok());
-  for (size_t i = 0; i < a.samples; ++i) {
-    double mag = 0, diff = 0;
-    for (size_t k = 0; k < a.per_sample; ++k) {
-      mag = std::max(mag, double(std::abs(b.values[i * a.per_sample + k])));
-      diff = std::max(diff, double(std::abs(a.values[i * a.per_sample + k] - b.values[i * a.per_sample + k])));
-    }
-    CHECK(diff <= 1e-4 * mag);
-  }
+  auto model = ConvertAsset(kAssetModels[0], "e2e");
+  CheckFastMatchesReference(model);
   fs::remove(model->path());
 }

@@ -31,12 +31,18 @@ TEST_CASE("FullyConnected by hand") {
 TEST_CASE("FullyConnected fast path matches the reference") {
   using F = schema::FusedActivation;
   const std::vector<float> bias = Random(10, 1);
-  ExpectFastMatchesReference(FcModel(1, 64, 10, Random(640, 2), &bias), {Random(64, 3)}, 1);
-  ExpectFastMatchesReference(FcModel(5, 37, 10, Random(370, 4), nullptr), {Random(185, 5)}, 5);
-  ExpectFastMatchesReference(FcModel(3, 33, 10, Random(330, 6), &bias, F::RELU), {Random(99, 7)},
-                             3);
-  ExpectFastMatchesReference(FcModel(2, 16, 10, Random(160, 8), &bias, F::CLIP, -0.5f, 0.25f),
-                             {Random(32, 9)}, 2);
+  ExpectEveryConvKernelMatchesReference(FcModel(1, 64, 10, Random(640, 2), &bias),
+                                        {Random(64, 3)}, 1);
+  ExpectEveryConvKernelMatchesReference(FcModel(5, 37, 10, Random(370, 4), nullptr),
+                                        {Random(185, 5)}, 5);
+  ExpectEveryConvKernelMatchesReference(FcModel(3, 33, 10, Random(330, 6), &bias, F::RELU),
+                                        {Random(99, 7)}, 3);
+  ExpectEveryConvKernelMatchesReference(
+      FcModel(2, 16, 10, Random(160, 8), &bias, F::CLIP, -0.5f, 0.25f), {Random(32, 9)}, 2);
+  // Past the GEMM's blocking: k over three 256 blocks, 100 outputs in 4 panels, 11 rows.
+  const std::vector<float> bias100 = Random(100, 10);
+  ExpectEveryConvKernelMatchesReference(FcModel(11, 700, 100, Random(70000, 11), &bias100),
+                                        {Random(7700, 12)}, 11, 2e-5f);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model_builder.hpp"
@@ -35,12 +36,15 @@ struct RunResult {
 
 // Loads `bytes`, runs `inputs` at `batch` and returns every output.
 inline RunResult RunModel(const ModelBytes& bytes, const std::vector<std::vector<float>>& inputs,
-                          int64_t batch, bool reference, int threads = 1) {
+                          int64_t batch, bool reference, int threads = 1,
+                          ConvKernels conv_kernels = ConvKernels::kAuto) {
   RunResult r;
   std::shared_ptr<const Model> model;
   if (r.status = LoadModel(bytes, &model); !r.status) return r;
   std::unique_ptr<Session> session;
-  if (r.status = Session::Create(model, {.threads = threads, .reference = reference}, &session);
+  if (r.status = Session::Create(
+          model, {.threads = threads, .reference = reference, .conv_kernels = conv_kernels},
+          &session);
       !r.status) {
     return r;
   }
@@ -76,10 +80,12 @@ inline void ExpectClose(const std::vector<float>& a, const std::vector<float>& b
 // `backend` is what the fast session must report for op 0 ("xnnpack" or "reference").
 inline void ExpectFastMatchesReference(const ModelBytes& bytes,
                                        const std::vector<std::vector<float>>& inputs, int64_t batch,
-                                       const char* backend = "xnnpack", float tol = 1e-5f) {
+                                       const char* backend = "xnnpack", float tol = 1e-5f,
+                                       ConvKernels conv_kernels = ConvKernels::kXnnpack,
+                                       int threads = 1) {
   RunResult ref = RunModel(bytes, inputs, batch, /*reference=*/true);
   REQUIRE_MESSAGE(ref.status.ok(), ref.status.message());
-  RunResult fast = RunModel(bytes, inputs, batch, /*reference=*/false);
+  RunResult fast = RunModel(bytes, inputs, batch, /*reference=*/false, threads, conv_kernels);
   REQUIRE_MESSAGE(fast.status.ok(), fast.status.message());
   REQUIRE(!fast.kernels.empty());
   CHECK_MESSAGE(fast.kernels[0].find(backend) != std::string::npos,
@@ -87,6 +93,30 @@ inline void ExpectFastMatchesReference(const ModelBytes& bytes,
   for (const auto& k : ref.kernels) CHECK(k.find("reference") != std::string::npos);
   REQUIRE(ref.outputs.size() == fast.outputs.size());
   for (size_t i = 0; i < ref.outputs.size(); ++i) ExpectClose(fast.outputs[i], ref.outputs[i], tol);
+}
+
+// The fast kernels Conv2D and FullyConnected can run on this CPU, with the backend name each
+// reports: XNNPACK's always, frost's AVX2 and AVX-512 ones where the CPU has them.
+inline std::vector<std::pair<ConvKernels, const char*>> ConvKernelChoices() {
+  std::vector<std::pair<ConvKernels, const char*>> choices = {{ConvKernels::kXnnpack, "xnnpack"}};
+  if (KernelsAvailable(ConvKernels::kAvx2)) choices.push_back({ConvKernels::kAvx2, "avx2"});
+  if (KernelsAvailable(ConvKernels::kAvx512)) choices.push_back({ConvKernels::kAvx512, "avx512"});
+  return choices;
+}
+
+// ExpectFastMatchesReference for every choice of ConvKernelChoices, on 1 and 2 threads.
+// `frost_kernels_apply`: false for an op frost's kernels leave to XNNPACK (grouped Conv2D).
+inline void ExpectEveryConvKernelMatchesReference(const ModelBytes& bytes,
+                                                  const std::vector<std::vector<float>>& inputs,
+                                                  int64_t batch, float tol = 1e-5f,
+                                                  bool frost_kernels_apply = true) {
+  for (auto [kernels, backend] : ConvKernelChoices()) {
+    for (int threads : {1, 2}) {
+      INFO("kernels " << backend << ", threads " << threads);
+      ExpectFastMatchesReference(bytes, inputs, batch, frost_kernels_apply ? backend : "xnnpack",
+                                 tol, kernels, threads);
+    }
+  }
 }
 
 inline flatbuffers::Offset<schema::Fused> MakeFused(flatbuffers::FlatBufferBuilder& fbb,

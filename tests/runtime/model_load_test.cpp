@@ -65,6 +65,21 @@ TEST_CASE("Model::Stats counts ops, parameters, FLOPs and memory") {
   CHECK(stats.arena_bytes < (192 + 512 + 192 + 128 * 3 + 8 + 8 + 5 + 5) * 4);
 }
 
+TEST_CASE("Model::Stats gives FLOPs per sample for a model with a fixed batch of 3") {
+  ModelBuilder b;
+  b.SetBatchPolymorphic(false);
+  const int x = b.Input("x", {3, 4});
+  const int w = b.Constant("w", {5, 4}, std::vector<float>(20, 1.0f));
+  auto fused = schema::CreateFused(b.fbb(), schema::FusedActivation::NONE, 0, 0);
+  b.Output(b.AddOp("fc", schema::CreateFullyConnected(b.fbb(), fused), {x, w}, {3, 5}));
+  ModelBytes bytes = b.Finish();
+  std::shared_ptr<const Model> model;
+  REQUIRE(LoadModel(bytes, &model).ok());
+  const ModelStats stats = model->Stats();
+  CHECK(stats.batch == 3);
+  CHECK(stats.flops == doctest::Approx(2.0 * 5 * 4));  // per sample, not for all 3
+}
+
 TEST_CASE("Model::Load and FromBytes report unusable input") {
   std::shared_ptr<const Model> model;
   Status missing = Model::Load("/nonexistent/model.frost", &model);

@@ -8,28 +8,6 @@
 namespace frost::testing {
 namespace {
 
-std::shared_ptr<const Model> Load(const ModelBytes& bytes) {
-  std::shared_ptr<const Model> model;
-  Status s = LoadModel(bytes, &model);
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  return model;
-}
-
-std::unique_ptr<Session> NewSession(std::shared_ptr<const Model> model,
-                                    SessionOptions options = {}) {
-  std::unique_ptr<Session> session;
-  Status s = Session::Create(model, options, &session);
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  return session;
-}
-
-std::vector<float> RunBatch(Session& session, const std::vector<float>& in, int64_t batch) {
-  std::vector<float> out(session.OutputElements(0, batch));
-  Status s = session.Run(in.data(), batch, out.data());
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  return out;
-}
-
 TEST_CASE("Fast path and reference agree on a whole network") {
   auto model = Load(TinyCnn());
   auto fast = NewSession(model);
@@ -38,7 +16,7 @@ TEST_CASE("Fast path and reference agree on a whole network") {
   ExpectClose(RunBatch(*fast, in, 4), RunBatch(*ref, in, 4), 1e-5f);
   const auto kernels = fast->KernelNames();
   REQUIRE(kernels.size() == 9);
-  CHECK(kernels[1] == "Conv2D xnnpack");
+  CHECK(kernels[1] != "Conv2D reference");  // frost's own (avx512, avx2) or XNNPACK's
   CHECK(kernels[0] == "Transpose reference");
   CHECK(kernels[6] == "Reshape in place");
 }

@@ -6,25 +6,53 @@
 
 namespace frost::testing {
 
+inline std::shared_ptr<const Model> Load(const ModelBytes& bytes) {
+  std::shared_ptr<const Model> model;
+  Status s = LoadModel(bytes, &model);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  return model;
+}
+
+inline std::unique_ptr<Session> NewSession(std::shared_ptr<const Model> model,
+                                           SessionOptions options = {}) {
+  std::unique_ptr<Session> session;
+  Status s = Session::Create(model, options, &session);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  return session;
+}
+
+// The first output of running `in` (`batch` samples).
+inline std::vector<float> RunBatch(Session& session, const std::vector<float>& in, int64_t batch) {
+  std::vector<float> out(session.OutputElements(0, batch));
+  Status s = session.Run(in.data(), batch, out.data());
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  return out;
+}
+
 // A tiny residual CNN as the converter would write it: NCHW input [N, 3, 8, 8] transposed to
 // NHWC, conv 3x3 + ReLU, max pool, conv 3x3 + residual add + ReLU, global average pool,
 // reshape [0, -1] (the feature tensor "features", [N, 8]), fully connected to 5 classes, softmax.
-inline ModelBytes TinyCnn(int64_t batch = 1, bool batch_polymorphic = true) {
+// `fp16_weights`: the conv and FC weights stored as FLOAT16 (as `frost convert --fp16` does).
+inline ModelBytes TinyCnn(int64_t batch = 1, bool batch_polymorphic = true,
+                          bool fp16_weights = false) {
   using schema::Layout;
   ModelBuilder b;
+  auto weight = [&](const std::string& name, ModelBuilder::Shape shape, std::vector<float> v) {
+    return fp16_weights ? b.ConstantHalf(name, shape, v) : b.Constant(name, shape, v);
+  };
   b.SetBatchPolymorphic(batch_polymorphic);
   int x = b.Input("input", {batch, 3, 8, 8});
   const std::vector<int32_t> to_nhwc = {0, 2, 3, 1};
   int xt = b.AddOp("to_nhwc", schema::CreateTransposeDirect(b.fbb(), &to_nhwc), {x},
                    {batch, 8, 8, 3}, Layout::NHWC);
-  int w1 = b.Constant("conv1.weight", {8, 3, 3, 3}, Random(8 * 27, 11, -0.5f, 0.5f));
+  int w1 = weight("conv1.weight", {8, 3, 3, 3}, Random(8 * 27, 11, -0.5f, 0.5f));
   int b1 = b.Constant("conv1.bias", {8}, Random(8, 12, -0.1f, 0.1f));
   auto relu = [&] { return schema::CreateFused(b.fbb(), schema::FusedActivation::RELU); };
   int c1 = b.AddOp("conv1", schema::CreateConv2D(b.fbb(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, relu()),
                    {xt, w1, b1}, {batch, 8, 8, 8}, Layout::NHWC);
   int p1 = b.AddOp("pool1", schema::CreatePool2D(b.fbb(), schema::PoolKind::MAXIMUM, 2, 2, 2, 2),
                    {c1}, {batch, 4, 4, 8}, Layout::NHWC);
-  int w2 = b.Constant("conv2.weight", {8, 3, 3, 8}, Random(8 * 72, 13, -0.3f, 0.3f));
+  int w2 = weight("conv2.weight", {8, 3, 3, 8}, Random(8 * 72, 13, -0.3f, 0.3f));
   int c2 = b.AddOp("conv2", schema::CreateConv2D(b.fbb(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
                    {p1, w2, -1}, {batch, 4, 4, 8}, Layout::NHWC);
   int add = b.AddOp("add", schema::CreateBinary(b.fbb(), schema::BinaryKind::ADD, relu()), {c2, p1},
@@ -32,7 +60,7 @@ inline ModelBytes TinyCnn(int64_t batch = 1, bool batch_polymorphic = true) {
   int gp = b.AddOp("gap", schema::CreateGlobalPool(b.fbb()), {add}, {batch, 1, 1, 8}, Layout::NHWC);
   const std::vector<int64_t> flat = {0, -1};
   int features = b.AddOp("features", schema::CreateReshapeDirect(b.fbb(), &flat), {gp}, {batch, 8});
-  int fw = b.Constant("fc.weight", {5, 8}, Random(40, 14));
+  int fw = weight("fc.weight", {5, 8}, Random(40, 14));
   int fb = b.Constant("fc.bias", {5}, Random(5, 15));
   int logits = b.AddOp("fc", schema::CreateFullyConnected(b.fbb()), {features, fw, fb}, {batch, 5});
   int probs = b.AddOp("probs", schema::CreateSoftmax(b.fbb()), {logits}, {batch, 5});

@@ -31,19 +31,22 @@ std::vector<float> Random(size_t n, uint32_t seed, float scale = 0.3f) {
 }
 
 // A tiny image "backbone": x [N,3,4,4] -> flatten -> FC 48->8 (ReLU) = features -> FC 8->3
-// (-> Softmax when `softmax`).
-testing::ModelBytes TinyBackbone(bool softmax) {
+// (-> Softmax when `softmax`). `fp16`: the FC weights stored as FLOAT16 (frost convert --fp16).
+testing::ModelBytes TinyBackbone(bool softmax, bool fp16 = false) {
   ModelBuilder b;
   auto& f = b.fbb();
+  auto weight = [&](const std::string& name, ModelBuilder::Shape shape, std::vector<float> v) {
+    return fp16 ? b.ConstantHalf(name, shape, v) : b.Constant(name, shape, v);
+  };
   const int x = b.Input("image", {1, 3, 4, 4});
   const std::vector<int64_t> flat_shape = {0, kIn};
   const int flat = b.AddOp("flatten", fs::CreateReshapeDirect(f, &flat_shape), {x}, {1, kIn});
-  const int w1 = b.Constant("fc1.w", {kFeatures, kIn}, Random(kFeatures * kIn, 1));
+  const int w1 = weight("fc1.w", {kFeatures, kIn}, Random(kFeatures * kIn, 1));
   const int b1 = b.Constant("fc1.b", {kFeatures}, Random(kFeatures, 2));
   const int h = b.AddOp("fc1",
                         fs::CreateFullyConnected(f, fs::CreateFused(f, fs::FusedActivation::RELU)),
                         {flat, w1, b1}, {1, kFeatures});
-  const int w2 = b.Constant("fc2.w", {kOldClasses, kFeatures}, Random(kOldClasses * kFeatures, 3));
+  const int w2 = weight("fc2.w", {kOldClasses, kFeatures}, Random(kOldClasses * kFeatures, 3));
   const int b2 = b.Constant("fc2.b", {kOldClasses}, Random(kOldClasses, 4));
   int y = b.AddOp("fc2", fs::CreateFullyConnected(f), {h, w2, b2}, {1, kOldClasses});
   if (softmax) y = b.AddOp("softmax", fs::CreateSoftmax(f, 1), {y}, {1, kOldClasses});
@@ -120,6 +123,27 @@ std::vector<float> RunModel(std::shared_ptr<const Model> model, const std::vecto
   return out;
 }
 
+// `tuned` (a whole model) on the samples' inputs = the tuner's trained head on the features
+// it cached for them.
+void CheckHeadOnCachedFeatures(const std::shared_ptr<const Model>& tuned, FineTuner& tuner,
+                               const Samples& samples) {
+  const size_t n = samples.labels.size();
+  const std::vector<float> out = RunModel(tuned, samples.inputs, n);
+  std::vector<float> expected(n * 4);
+  const auto& features = tuner.trainer().train_set().features;
+  tuner.trainer().head().Predict(features.data(), n, expected.data());
+  for (size_t i = 0; i < out.size(); ++i) CHECK(out[i] == doctest::Approx(expected[i]).epsilon(1e-5));
+}
+
+// The stored type of tensor `name` in `model`.
+fs::DataType TypeOf(const Model& model, const std::string& name) {
+  for (const fs::Tensor* t : *model.flatbuffer()->tensors()) {
+    if (t->name()->str() == name) return t->type();
+  }
+  FAIL("no tensor " << name);
+  return fs::DataType::FLOAT32;
+}
+
 // The bytes of constant `name` in `model`.
 std::vector<uint8_t> ConstantBytes(const Model& model, const std::string& name) {
   const fs::Model& m = *model.flatbuffer();
@@ -155,12 +179,37 @@ TEST_CASE("a tuned model keeps the backbone's bytes and equals head(cached featu
   CHECK(tuned->outputs()[0].shape == std::vector<int64_t>{1, 4});
 
   // The whole tuned model on the inputs = the trained head on the cached features.
+  CheckHeadOnCachedFeatures(tuned, *tuner, samples);
+}
+
+TEST_CASE("a float16 backbone: its weights stay float16 byte for byte, the new head is float32") {
+  Scratch scratch;
+  auto base = WriteAndLoad(TinyBackbone(false, /*fp16=*/true), scratch / "base16.frost");
+  const Samples samples = MakeSamples(200, 7);
+  auto tuner = Tuned(base, samples, 64);
+  REQUIRE(tuner->Fit().ok());
+  REQUIRE(tuner->Save(scratch / "tuned16.frost").ok());
+  REQUIRE(tuner->SaveHead(scratch / "head16.frost").ok());
+
+  std::shared_ptr<const Model> tuned;
+  REQUIRE(Model::Load(scratch / "tuned16.frost", &tuned).ok());
+  CHECK(TypeOf(*tuned, "fc1.w") == fs::DataType::FLOAT16);
+  CHECK(ConstantBytes(*tuned, "fc1.w").size() == size_t(kFeatures) * kIn * 2);
+  CHECK(ConstantBytes(*tuned, "fc1.w") == ConstantBytes(*base, "fc1.w"));
+  CHECK(TypeOf(*tuned, "fc1.b") == fs::DataType::FLOAT32);
+  CHECK(ConstantBytes(*tuned, "fc1.b") == ConstantBytes(*base, "fc1.b"));
+  CHECK(TypeOf(*tuned, "head.fc1.weight") == fs::DataType::FLOAT32);
+  CHECK(ConstantBytes(*tuned, "head.fc1.weight").size() == 4 * size_t(kFeatures) * 4);
+
+  // The tuned model = the head on the features the float16 backbone computed; the head-only
+  // file attached to the float16 backbone gives the same.
+  CheckHeadOnCachedFeatures(tuned, *tuner, samples);
+  std::shared_ptr<const Model> head, attached;
+  REQUIRE(Model::Load(scratch / "head16.frost", &head).ok());
+  const Status s = AttachHead(*base, *head, &attached);
+  REQUIRE_MESSAGE(s.ok(), s.message());
   const size_t n = samples.labels.size();
-  const std::vector<float> out = RunModel(tuned, samples.inputs, n);
-  std::vector<float> expected(n * 4);
-  const auto& features = tuner->trainer().train_set().features;
-  tuner->trainer().head().Predict(features.data(), n, expected.data());
-  for (size_t i = 0; i < out.size(); ++i) CHECK(out[i] == doctest::Approx(expected[i]).epsilon(1e-5));
+  CHECK(RunModel(attached, samples.inputs, n) == RunModel(tuned, samples.inputs, n));
 }
 
 TEST_CASE("features cached one at a time or batched give the same head") {

@@ -31,6 +31,9 @@ struct ConvertOptions {
   // Each activation grid covers the calibrated values between this percentile and its mirror
   // (99.999: the outer 0.001 % on each side are clipped); 100 = min and max.
   double calibration_percentile = 99.999;
+  // Store the weights of Conv, FullyConnected and MatMul as IEEE float16 (half the file);
+  // biases and all other tensors stay float32. The runtime computes in float32 either way.
+  bool fp16 = false;
 };
 
 struct ConvertReport {

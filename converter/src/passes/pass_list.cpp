@@ -19,6 +19,7 @@ Status FoldFlattenTransposePass(Graph&, const ConvertOptions&, std::string*);
 Status ConvWeightsOhwiPass(Graph&, const ConvertOptions&, std::string*);
 Status CheckBatchPass(Graph&, const ConvertOptions&, std::string*);
 Status CheckRunnablePass(Graph&, const ConvertOptions&, std::string*);
+Status StoreFp16Pass(Graph&, const ConvertOptions&, std::string*);
 
 const std::vector<Pass>& PassList() {
   static const std::vector<Pass> passes = {
@@ -54,6 +55,8 @@ const std::vector<Pass>& PassList() {
       {"check_batch", CheckBatchPass},
       // Everything left must be an op the runtime runs, on float tensors.
       {"check_runnable", CheckRunnablePass},
+      // --fp16: Conv / FullyConnected / MatMul weights written as float16.
+      {"store_fp16", StoreFp16Pass},
   };
   return passes;
 }

@@ -51,14 +51,16 @@ struct Preprocessing {
   float crop_fraction = 1.0f;
 };
 
-// Facts `frost info` prints; computed for batch 1.
+// Facts `frost info` prints; computed for batch 1, or for the only batch a model with a fixed
+// batch runs (`batch`).
 struct ModelStats {
   size_t num_ops = 0;
   std::vector<std::pair<std::string, size_t>> op_counts;  // op type -> count
   size_t num_params = 0;        // elements of constant tensors
   size_t weight_bytes = 0;      // bytes of the data segment in use
-  double flops = 0;             // multiply-adds count as 2
-  size_t arena_bytes = 0;       // planned activation memory for batch 1
+  double flops = 0;             // per sample; multiply-adds count as 2
+  int64_t batch = 1;            // the batch the arena is planned for
+  size_t arena_bytes = 0;       // planned activation memory at `batch`
   size_t file_bytes = 0;
 };
 
@@ -102,17 +104,29 @@ class Model {
   std::unique_ptr<Impl> impl_;
 };
 
+// Which fast kernels run Conv2D (one group) and FullyConnected; every other op runs on XNNPACK.
+// kAuto: frost's own, for the best instruction set this CPU has (AVX-512, else AVX2 + FMA +
+// F16C), for FullyConnected and for convolutions with 64 or more output channels (below
+// that XNNPACK's are faster); else XNNPACK's. The environment variable
+// FROST_KERNELS=xnnpack or =avx2 caps it. kAvx2 / kAvx512 ask for that set for every op it
+// can run (Session::Create fails on a CPU without it).
+enum class ConvKernels { kAuto, kXnnpack, kAvx2, kAvx512 };
+
+// Whether this CPU can run `kernels` (kAuto and kXnnpack: always).
+bool KernelsAvailable(ConvKernels kernels);
+
 struct SessionOptions {
   int threads = 1;          // 0 = all cores
   bool reference = false;   // run the plain C++ reference kernels only (the judge of correctness)
   bool profile = false;     // time every op of every run (Session::Profile); off costs nothing
+  ConvKernels conv_kernels = ConvKernels::kAuto;
 };
 
 // One op of the last run, as Session::Profile reports it.
 struct OpTiming {
   std::string name;     // the op's name in the model (from ONNX), e.g. "Conv_0"
   std::string type;     // frost op type, e.g. "Conv2D"
-  std::string backend;  // "xnnpack", "reference" or "in place", as in Session::KernelNames
+  std::string backend;  // "avx512", "avx2", "xnnpack", "reference" or "in place" (KernelNames)
   double seconds = 0;   // wall time of the op in the last Run/RunTo; 0 if it did not run
                         // there, or if the session was created without `profile`
   double flops = 0;     // FLOPs of the op at the batch last run (multiply-add = 2)

@@ -3,10 +3,12 @@
 // groups == C): [groups * group_out, KH, KW, group_in].
 #include <cmath>
 
+#include "kernels/conv.hpp"
 #include "ops/fused.hpp"
 #include "ops/int8.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
+#include "ops/weights.hpp"
 #include "ops/window.hpp"
 #include "xnn_util.hpp"
 
@@ -110,13 +112,19 @@ class Conv2DKernel : public Kernel {
  public:
   explicit Conv2DKernel(const KernelArgs& args)
       : a_(*args.op->options_as_Conv2D()),
-        weight_shape_(args.shapes[1]),
-        weight_(args.constants[1]),
-        bias_(args.constants.size() > 2 ? args.constants[2] : nullptr) {}
+        weight_shape_(args.shapes[1]) {}
 
   Status Init(const KernelArgs& args) {
     channels_ = args.shapes[0][3];
     Clamp clamp = ClampOf(a_.fused());
+    const bool worth_it =
+        args.isa_chosen || weight_shape_[0] >= kernels::kMinOwnConvChannels;
+    if (!args.reference && a_.groups() == 1 && args.isa != kernels::Isa::kNone && worth_it) {
+      if (auto s = weights_.weight.Bind(args, 1); !s) return s;  // loaded only if ever needed
+      if (auto s = weights_.bias.Bind(args, 2); !s) return s;
+      return InitOwn(args);
+    }
+    if (auto s = weights_.Bind(args); !s) return s;
     if (args.reference || !clamp.xnn_compatible()) return Status::Ok();
     const int64_t groups = a_.groups();
     const int64_t channels = channels_;
@@ -124,9 +132,10 @@ class Conv2DKernel : public Kernel {
     xnn_status status = xnn_create_convolution2d_nhwc_f32(
         a_.pad_top(), a_.pad_right(), a_.pad_bottom(), a_.pad_left(), a_.kernel_h(), a_.kernel_w(),
         a_.stride_h(), a_.stride_w(), a_.dilation_h(), a_.dilation_w(), groups, channels / groups,
-        out_channels / groups, channels, out_channels, weight_, bias_, clamp.min, clamp.max,
-        /*flags=*/0, op_.put());
+        out_channels / groups, channels, out_channels, weights_.weight.data(),
+        weights_.bias.data(), clamp.min, clamp.max, /*flags=*/0, op_.put());
     if (XnnRejected(status)) return Status::Ok();  // the reference kernel runs instead
+    if (status == xnn_status_success) weights_.Release();  // XNNPACK packed its own copy
     return XnnStatus(status, "xnn_create_convolution2d_nhwc_f32");
   }
 
@@ -136,29 +145,61 @@ class Conv2DKernel : public Kernel {
     const Shape& x = io.input_shapes[0];
     // The operator was made for the stored channel count; a graph that moves the batch into
     // the channels (never a sane one) runs on the reference kernel instead.
-    if (!op_ || x[3] != channels_) return Status::Ok();
+    if (packed_ != nullptr) return x[3] == channels_ ? Status::Ok() : weights_.Load();
+    if (!op_ || x[3] != channels_) return weights_.Load();
     xnn_status status = xnn_setup_convolution2d_nhwc_f32(op_.get(), x[0], x[1], x[2], io.inputs[0],
                                                          io.output, io.threadpool);
-    if (XnnRejected(status)) return Status::Ok();
+    if (XnnRejected(status)) return weights_.Load();
     fast_ = status == xnn_status_success;
     return XnnStatus(status, "xnn_setup_convolution2d_nhwc_f32");
   }
 
   Status Run() override {
+    if (packed_ != nullptr && io_.input_shapes[0][3] == channels_) {
+      const Shape& x = io_.input_shapes[0];
+      const Shape& y = io_.output_shape;
+      const Clamp clamp = ClampOf(a_.fused());
+      kernels::ConvF32(isa_, params_, *packed_, io_.inputs[0], x[0], x[1], x[2], y[1], y[2],
+                       io_.output, clamp.min, clamp.max, io_.threadpool);
+      return Status::Ok();
+    }
     if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution");
-    Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weight_, bias_,
-                    io_.output_shape, io_.output);
+    Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weights_.weight.data(),
+                    weights_.bias.data(), io_.output_shape, io_.output);
     return Status::Ok();
   }
 
+  const char* backend() const override {
+    return packed_ != nullptr ? kernels::IsaName(isa_) : Kernel::backend();
+  }
+
  private:
+  // frost's own kernels: the weight packed into 32-channel panels, its file pages dropped
+  // panel by panel as they are packed.
+  Status InitOwn(const KernelArgs& args) {
+    isa_ = args.isa;
+    params_.kh = a_.kernel_h();
+    params_.kw = a_.kernel_w();
+    params_.stride_h = a_.stride_h();
+    params_.stride_w = a_.stride_w();
+    params_.dilation_h = a_.dilation_h();
+    params_.dilation_w = a_.dilation_w();
+    params_.pad_top = a_.pad_top();
+    params_.pad_left = a_.pad_left();
+    params_.channels = channels_;
+    return PackWeight(args, weight_shape_[0], a_.kernel_h() * a_.kernel_w() * channels_,
+                      &packed_);
+  }
+
   const schema::Conv2D& a_;
   Shape weight_shape_;
-  const float* weight_;
-  const float* bias_;
+  WeightAndBias weights_;  // float32 for XNNPACK to pack and for the reference kernel
   int64_t channels_ = 0;
   XnnOperator op_;
   KernelIo io_;
+  kernels::Isa isa_ = kernels::Isa::kNone;
+  kernels::ConvParams params_;
+  std::unique_ptr<kernels::PackedWeights> packed_;
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {

@@ -1,8 +1,10 @@
 // FullyConnected: y = x W^T + b with x [N, K], weight [O, K], optional bias [O].
+#include "kernels/conv.hpp"
 #include "ops/fused.hpp"
 #include "ops/int8.hpp"
 #include "ops/op.hpp"
 #include "ops/registry.hpp"
+#include "ops/weights.hpp"
 #include "xnn_util.hpp"
 
 namespace frost::ops {
@@ -49,44 +51,59 @@ class FullyConnectedKernel : public Kernel {
   explicit FullyConnectedKernel(const KernelArgs& args)
       : clamp_(ClampOf(args.op->options_as_FullyConnected()->fused())),
         out_channels_(args.shapes[1][0]),
-        in_channels_(args.shapes[1][1]),
-        weight_(args.constants[1]),
-        bias_(args.constants.size() > 2 ? args.constants[2] : nullptr) {}
+        in_channels_(args.shapes[1][1]) {}
 
   Status Init(const KernelArgs& args) {
+    if (!args.reference && args.isa != kernels::Isa::kNone) {
+      isa_ = args.isa;  // frost's own kernels
+      return PackWeight(args, out_channels_, in_channels_, &packed_);
+    }
+    if (auto s = weights_.Bind(args); !s) return s;
     if (args.reference || !clamp_.xnn_compatible()) return Status::Ok();
     xnn_status status =
         xnn_create_fully_connected_nc_f32(in_channels_, out_channels_, in_channels_, out_channels_,
-                                          weight_, bias_, clamp_.min, clamp_.max, 0, op_.put());
+                                          weights_.weight.data(), weights_.bias.data(), clamp_.min, clamp_.max,
+                                          0, op_.put());
     if (XnnRejected(status)) return Status::Ok();
+    if (status == xnn_status_success) weights_.Release();  // XNNPACK packed its own copy
     return XnnStatus(status, "xnn_create_fully_connected_nc_f32");
   }
 
   Status Setup(const KernelIo& io) override {
     io_ = io;
     fast_ = false;
-    if (!op_) return Status::Ok();
+    if (!op_) return weights_.Load();  // frost's own kernel (nothing to load) or the reference
     xnn_status status = xnn_setup_fully_connected_nc_f32(op_.get(), io.input_shapes[0][0],
                                                          io.inputs[0], io.output, io.threadpool);
-    if (XnnRejected(status)) return Status::Ok();
+    if (XnnRejected(status)) return weights_.Load();
     fast_ = status == xnn_status_success;
     return XnnStatus(status, "xnn_setup_fully_connected_nc_f32");
   }
 
   Status Run() override {
+    if (packed_ != nullptr) {
+      kernels::FullyConnectedF32(isa_, *packed_, io_.inputs[0], io_.input_shapes[0][0], io_.output,
+                                 clamp_.min, clamp_.max, io_.threadpool);
+      return Status::Ok();
+    }
     if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "fully connected");
     FullyConnectedReference(clamp_, io_.input_shapes[0][0], in_channels_, out_channels_,
-                            io_.inputs[0], weight_, bias_, io_.output);
+                            io_.inputs[0], weights_.weight.data(), weights_.bias.data(), io_.output);
     return Status::Ok();
+  }
+
+  const char* backend() const override {
+    return packed_ != nullptr ? kernels::IsaName(isa_) : Kernel::backend();
   }
 
  private:
   Clamp clamp_;
   int64_t out_channels_, in_channels_;
-  const float* weight_;
-  const float* bias_;
+  WeightAndBias weights_;  // float32 for XNNPACK to pack and for the reference kernel
   XnnOperator op_;
   KernelIo io_;
+  kernels::Isa isa_ = kernels::Isa::kNone;
+  std::unique_ptr<kernels::PackedWeights> packed_;
 };
 
 Status CreateFullyConnected(const KernelArgs& args, std::unique_ptr<Kernel>* out) {

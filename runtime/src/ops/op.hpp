@@ -6,6 +6,7 @@
 
 #include <pthreadpool.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "frost/frost.hpp"
 #include "frost_generated.h"
+#include "kernels/gemm.hpp"
 #include "shape.hpp"
 
 namespace frost::ops {
@@ -30,11 +32,20 @@ struct ShapeArgs {
 // What a kernel is created from (once per Session).
 struct KernelArgs {
   const schema::Operator* op = nullptr;
-  std::vector<const float*> constants;  // per input: the data of a FLOAT32 constant, else nullptr
-  std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
-  bool reference = false;               // never use XNNPACK
+  // per input: a constant input's float32 values, else nullptr (also nullptr for a constant
+  // stored in another type that the session made no float32 copy of: see weights.hpp)
+  std::vector<const float*> constants;
   std::vector<const schema::Tensor*> tensors;  // per input: its schema entry (type, quantization), nullptr if absent
   std::vector<const void*> data;               // per input: a constant input's bytes in their stored type, else nullptr
+  std::vector<Shape> shapes;            // per input: the shape stored in the file, {} if absent
+  bool reference = false;               // never use XNNPACK or frost's own kernels
+  kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels, if any
+  bool isa_chosen = false;  // asked for by name: used for every op they can run, not only
+                            // where they beat XNNPACK (kernels::kMinOwnConvChannels)
+  pthreadpool_t threadpool = nullptr;      // the session's (for packing weights in parallel)
+  // Drops the pages of the mapped model file under [data, data + bytes) once a kernel has
+  // packed them into its own buffer (a no-op for models not read from a file).
+  std::function<void(const void* data, size_t bytes)> release;
   const schema::Tensor* output_tensor = nullptr;  // the output's schema entry (quantization)
 };
 

@@ -1,0 +1,105 @@
+// frost's own GEMM for Conv2D and FullyConnected on x86 (AVX-512 or AVX2 + FMA):
+//   C[i][n] = clamp(bias[n] + sum_k A[i][k] * W[n][k])
+// W is packed once, when a session is created, into panels of 32 output channels, so that the
+// micro-kernel streams one panel row (32 weights) per k and broadcasts one A value per row.
+// Distro XNNPACK's f32 kernels reach about a third of this CPU's FMA peak (see design.md);
+// these are why frost exists. The reference kernels in ops/ stay the judge of correctness.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace frost::kernels {
+
+constexpr int64_t kPanelWidth = 32;  // output channels per packed panel
+
+// Conv2D with fewer output channels stays on XNNPACK unless these kernels are asked for by
+// name: measured on the CIFAR ResNets (one core), 16 channels ran at 50 GFLOP/s here against
+// XNNPACK's 130 (half of each 32-wide panel is padding), 32 at 105 against 130, 64 at 125-133
+// against 115.
+constexpr int64_t kMinOwnConvChannels = 64;
+
+// The micro-kernels this CPU can run. kNone: none of them (XNNPACK or reference run instead).
+enum class Isa { kNone, kAvx2, kAvx512 };
+
+// The best Isa of this CPU, capped by the environment variable FROST_KERNELS:
+// "xnnpack" (never frost's kernels), "avx2" (at most AVX2), unset or "auto" (the best).
+Isa SelectedIsa();
+const char* IsaName(Isa isa);
+bool CpuSupports(Isa isa);
+
+// How packed weights are stored: FLOAT32, or FLOAT16 (half the bytes; the micro-kernel
+// widens each panel row with one conversion instruction).
+enum class WeightType { kFloat32, kFloat16 };
+
+// W ([n rows (output channels)][k], row-major) in panels: [panels][k][32], zero-padded past n,
+// 64-byte aligned; bias padded to panels * 32 (zeros when absent).
+class PackedWeights {
+ public:
+  // `consumed(row0, rows)` is called after each panel's source rows were read for the last
+  // time (the session drops their pages of the mapped file); panels are packed in parallel on
+  // `pool` (may be nullptr), so `consumed` must be thread-safe. `w16` holds IEEE halves.
+  using Consumed = std::function<void(int64_t row0, int64_t rows)>;
+  static std::unique_ptr<PackedWeights> Pack(const float* w, int64_t n, int64_t k,
+                                             const float* bias, const Consumed& consumed,
+                                             pthreadpool_t pool = nullptr);
+  static std::unique_ptr<PackedWeights> PackHalf(const uint16_t* w16, int64_t n, int64_t k,
+                                                 const float* bias, const Consumed& consumed,
+                                                 pthreadpool_t pool = nullptr);
+
+  int64_t n() const { return n_; }
+  int64_t k() const { return k_; }
+  int64_t panels() const { return (n_ + kPanelWidth - 1) / kPanelWidth; }
+  WeightType type() const { return type_; }
+  // Panel p's first weight (float or half, by type()).
+  const void* panel(int64_t p) const {
+    return data_.get() + size_t(p * k_ * kPanelWidth) * element_bytes();
+  }
+  const float* bias(int64_t p) const { return bias_.get() + p * kPanelWidth; }
+  size_t bytes() const { return size_t(panels() * k_ * kPanelWidth) * element_bytes(); }
+
+ private:
+  struct FreeDeleter {
+    void operator()(void* p) const;
+  };
+  size_t element_bytes() const { return type_ == WeightType::kFloat16 ? 2 : 4; }
+  template <class T>
+  static std::unique_ptr<PackedWeights> PackAny(const T* w, WeightType type, int64_t n, int64_t k,
+                                                const float* bias, const Consumed& consumed,
+                                                pthreadpool_t pool);
+
+  int64_t n_ = 0, k_ = 0;
+  WeightType type_ = WeightType::kFloat32;
+  std::unique_ptr<uint8_t[], FreeDeleter> data_;
+  std::unique_ptr<float[], FreeDeleter> bias_;
+};
+
+// Rows of the micro-kernel's tile for `isa` (0 for kNone).
+int MicroRows(Isa isa);
+
+// k values per block: a block's panel rows (256 x 32 floats = 32 KiB) stay in L1 while the
+// micro-kernel walks the rows of A.
+constexpr int64_t kBlockK = 256;
+
+// Where C goes: row i at c + i * ldc, clamped to [lo, hi] as ONNX Clip does it (max with lo
+// first, then min with hi).
+struct GemmOut {
+  float* c;
+  int64_t ldc;
+  float lo, hi;
+};
+
+// One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1):
+// rows[i] points at A row i's value k0. `first`: C starts from the bias; `last`: C is clamped.
+void GemmBlock(Isa isa, int64_t m, const float* const* rows, const PackedWeights& w, int64_t k0,
+               int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out);
+
+// Every block of k for A row-major (row i at a + i * lda), rows [0, m), panels [p0, p1).
+void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
+              int64_t p0, int64_t p1, const GemmOut& out);
+
+}  // namespace frost::kernels

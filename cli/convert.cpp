@@ -17,10 +17,10 @@ struct ConvertArgs {
   std::string labels, feature_tensor;
   int64_t batch = 1;
   bool verbose = false;
+  bool fp16 = false;
   std::string quantize, calibration;
   size_t calibration_images = 500;
   double calibration_percentile = 99.999;
-  bool fp16 = false;
 };
 
 int RunConvert(const ConvertArgs& args, const CLI::App& command) {
@@ -36,11 +36,11 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.feature_tensor = args.feature_tensor;
   options.batch = args.batch;
   options.verbose = args.verbose;  // the converter prints its pass log on stderr itself
+  options.fp16 = args.fp16;
   options.quantize = args.quantize;
   options.calibration = args.calibration;
   options.calibration_images = args.calibration_images;
   options.calibration_percentile = args.calibration_percentile;
-  options.fp16 = args.fp16;
 
   ConvertReport report;
   const Status status = Convert(options, &report);

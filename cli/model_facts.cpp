@@ -90,20 +90,19 @@ Json WeightTypes(const schema::Model& fb) {
   return types;
 }
 
-// The ops that run quantized (their weight is INT8), by op type.
+// The ops that run quantized (an INT8 weight), by type.
 Json Int8Ops(const schema::Model& fb) {
   Json int8_ops = Json::object();
   const auto* tensors = fb.tensors();
-  if (!tensors || !fb.operators()) return int8_ops;
-  for (const schema::Operator* op : *fb.operators()) {
-    if (!op->inputs() || op->inputs()->size() < 2) continue;
-    const int w = op->inputs()->Get(1);
-    if (w < 0 || w >= static_cast<int>(tensors->size()) ||
-        tensors->Get(w)->type() != schema::DataType::INT8) {
-      continue;
+  const int num_tensors = tensors ? static_cast<int>(tensors->size()) : 0;
+  if (fb.operators()) {
+    for (const schema::Operator* op : *fb.operators()) {
+      if (!op->inputs() || op->inputs()->size() < 2) continue;
+      const int w = op->inputs()->Get(1);
+      if (w < 0 || w >= num_tensors || tensors->Get(w)->type() != schema::DataType::INT8) continue;
+      Json& count = int8_ops[schema::EnumNameOpOptions(op->options_type())];
+      count = count.is_null() ? 1 : count.get<uint64_t>() + 1;
     }
-    Json& count = int8_ops[schema::EnumNameOpOptions(op->options_type())];
-    count = count.is_null() ? 1 : count.get<uint64_t>() + 1;
   }
   return int8_ops;
 }

@@ -103,6 +103,14 @@ class ModelBuilder {
     return ConstantBytes(name, std::move(shape), schema::DataType::FLOAT32, values.data(),
                          values.size() * sizeof(float), layout);
   }
+  // A FLOAT16 constant: `values` rounded to half precision.
+  int ConstantHalf(const std::string& name, Shape shape, const std::vector<float>& values,
+                   schema::Layout layout = schema::Layout::PLAIN) {
+    std::vector<uint16_t> halves(values.size());
+    FloatsToHalves(values.data(), values.size(), halves.data());
+    return ConstantBytes(name, std::move(shape), schema::DataType::FLOAT16, halves.data(),
+                         halves.size() * sizeof(uint16_t), layout);
+  }
   // An INT8 constant quantized per `axis` (-1: per tensor) with `scales` and `zero_points`.
   int ConstantInt8(const std::string& name, Shape shape, const std::vector<int8_t>& values,
                    std::vector<float> scales, std::vector<int64_t> zero_points, int axis) {
@@ -116,14 +124,6 @@ class ModelBuilder {
   void SetQuantization(int tensor, std::vector<float> scales, std::vector<int64_t> zero_points,
                        int axis = -1) {
     tensors_[tensor].quantization = {true, std::move(scales), std::move(zero_points), axis};
-  }
-  // A FLOAT16 constant: `values` rounded to half precision.
-  int ConstantHalf(const std::string& name, Shape shape, const std::vector<float>& values,
-                   schema::Layout layout = schema::Layout::PLAIN) {
-    std::vector<uint16_t> halves(values.size());
-    FloatsToHalves(values.data(), values.size(), halves.data());
-    return ConstantBytes(name, std::move(shape), schema::DataType::FLOAT16, halves.data(),
-                         halves.size() * sizeof(uint16_t), layout);
   }
   // A constant of any type from raw bytes (the size is not checked: tests use that).
   int ConstantBytes(const std::string& name, Shape shape, schema::DataType type, const void* bytes,

@@ -44,8 +44,8 @@ struct Tensor {
   std::vector<int64_t> ints;  // constant data when dtype is kInt64 or kBool
   std::vector<int8_t> int8s;  // constant data when dtype == kInt8 (quantized weights)
   bool nhwc = false;
-  std::optional<Quantization> quantization;  // set only by the int8 quantizer, after the passes
   bool store_fp16 = false;    // a float constant written to the file as float16 (--fp16)
+  std::optional<Quantization> quantization;  // set only by the int8 quantizer, after the passes
 
   int64_t elements() const;
   int rank() const { return static_cast<int>(shape.size()); }

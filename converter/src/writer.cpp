@@ -17,7 +17,7 @@ constexpr size_t kAlignment = 64;
 
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
-// Bytes a constant takes in the file: int8 weights one each, --fp16 weights two, the rest four.
+// Bytes of a constant in the file: INT8 (quantized weights), FLOAT16 (--fp16) or FLOAT32.
 uint64_t StoredBytes(const Tensor& t) {
   if (t.dtype == DType::kInt8) return t.int8s.size();
   return t.floats.size() * (t.store_fp16 ? sizeof(uint16_t) : sizeof(float));
@@ -145,6 +145,7 @@ std::pair<fs::OpOptions, Offset<void>> WriteOptions(FlatBufferBuilder& b, const 
   return {fs::OpOptions::NONE, 0};
 }
 
+// A constant's bytes as stored: int8 weights one byte each, everything else float.
 Offset<fs::Quantization> WriteQuantization(FlatBufferBuilder& b, const Tensor& t) {
   if (!t.quantization) return 0;
   return fs::CreateQuantizationDirect(b, &t.quantization->scales, &t.quantization->zero_points,
@@ -198,8 +199,8 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
     const std::vector<int64_t> shape = t->physical_shape();
     const auto layout = t->nhwc && t->rank() == 4 ? fs::Layout::NHWC : fs::Layout::PLAIN;
     const auto type = t->dtype == DType::kInt8 ? fs::DataType::INT8
-                      : t->store_fp16          ? fs::DataType::FLOAT16
-                                               : fs::DataType::FLOAT32;
+                      : t->store_fp16           ? fs::DataType::FLOAT16
+                                                : fs::DataType::FLOAT32;
     const auto quantization = WriteQuantization(b, *t);
     tensor_tables.push_back(
         fs::CreateTensorDirect(b, t->name.c_str(), &shape, type, buffer, layout, quantization));

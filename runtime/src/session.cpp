@@ -57,30 +57,38 @@ void CopyLogical(const schema::Tensor& t, const Shape& shape, const float* src, 
 // FullyConnected (a quantized op) and nothing else. The rest is rejected here, named.
 Status CheckDataTypes(const Model::Impl& m) {
   std::vector<bool> int8_weight(m.num_tensors(), false);
+  for (const schema::Operator* op : m.ops) {
+    const auto* inputs = op->inputs();
+    if (inputs->size() >= 2 && PackedAtCreate(*op, 1) && inputs->Get(1) >= 0) {
+      int8_weight[inputs->Get(1)] = true;
+    }
+  }
+  // A tensor that is an int8 weight somewhere must not be read as anything else.
   for (int i = 0; i < int(m.ops.size()); ++i) {
     const auto* inputs = m.ops[i]->inputs();
     for (size_t k = 0; k < inputs->size(); ++k) {
       const int t = inputs->Get(k);
-      if (t < 0 || m.tensor(t).type() != schema::DataType::INT8) continue;
-      if (k != 1 || !PackedAtCreate(*m.ops[i], k)) {
+      if (t >= 0 && m.tensor(t).type() == schema::DataType::INT8 &&
+          !(k == 1 && PackedAtCreate(*m.ops[i], k))) {
         return Status::Error(m.OpName(i) + ": input " + std::to_string(k) + " " +
                              m.TensorName(t) +
                              " is INT8: only the weight of a Conv2D or FullyConnected may be");
       }
-      int8_weight[t] = true;
     }
   }
-  for (int t : m.graph_outputs) int8_weight[t] = false;  // outputs are float32
+  // Graph outputs are copied out as float32: an INT8 one (a weight listed as an output) has
+  // no float values to copy.
+  for (int t : m.graph_outputs) int8_weight[t] = false;
   for (int t = 0; t < m.num_tensors(); ++t) {
     const schema::DataType type = m.tensor(t).type();
-    const bool constant = m.constant_data[t] != nullptr;
     if (type == schema::DataType::FLOAT32) continue;
-    if (type == schema::DataType::FLOAT16 && constant) continue;
-    if (type == schema::DataType::INT8 && constant && int8_weight[t]) continue;
+    if (type == schema::DataType::FLOAT16 && m.constant_data[t] != nullptr) continue;
+    if (type == schema::DataType::INT8 && int8_weight[t] && m.constant_data[t] != nullptr) continue;
     return Status::Error(m.TensorName(t) + " is " + DataTypeName(type) +
-                         (constant ? ": this runtime reads FLOAT32 and FLOAT16 constants, and "
-                                     "INT8 Conv2D / FullyConnected weights, only"
-                                   : ": this runtime computes FLOAT32 activations only"));
+                         (m.constant_data[t] != nullptr
+                              ? ": this runtime reads FLOAT32 and FLOAT16 constants, and INT8 "
+                                "ones only as Conv2D / FullyConnected weights"
+                              : ": this runtime computes FLOAT32 activations only"));
   }
   return Status::Ok();
 }
@@ -117,11 +125,11 @@ struct Session::Impl {
   std::vector<float*> data;  // per tensor
   std::vector<bool> skip;    // per op: empty output, nothing to compute
   std::vector<double> op_seconds;  // per op, the last run (SessionOptions::profile only)
+  kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels
   std::unique_ptr<uint8_t, FreeDeleter> scratch;  // KernelIo::scratch, shared by all kernels
   size_t scratch_capacity = 0;
   TensorObserver observer;
   std::vector<std::string> tensor_names;  // for the observer
-  kernels::Isa isa = kernels::Isa::kNone;  // frost's own Conv2D / FullyConnected kernels
 
   ~Impl() {
     kernels.clear();  // XNNPACK operators before the pool they were set up with
@@ -194,7 +202,10 @@ void Session::Impl::BindConstants() {
   }
   for (int t : m->graph_outputs) read_as_float[t] = true;
   for (int t = 0; t < m->num_tensors(); ++t) {
-    if (m->constant_data[t] == nullptr || constants[t] != nullptr || !read_as_float[t]) continue;
+    if (m->constant_data[t] == nullptr || constants[t] != nullptr || !read_as_float[t] ||
+        m->tensor(t).type() != schema::DataType::FLOAT16) {
+      continue;
+    }
     const size_t count = ElementCount(m->shapes[t]);
     std::vector<float>& copy = constant_copies.emplace_back(count + kReadSlack / sizeof(float));
     HalvesToFloats(reinterpret_cast<const uint16_t*>(m->constant_data[t]), count, copy.data());

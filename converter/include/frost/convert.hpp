@@ -22,6 +22,9 @@ struct ConvertOptions {
   std::string feature_tensor;  // ONNX tensor name; empty: the input of the final FC layer(s)
   int64_t batch = 1;           // value for a symbolic batch axis while folding
   bool verbose = false;        // report what each pass changed
+  // Store the weights of Conv, FullyConnected and MatMul as IEEE float16 (half the file);
+  // biases and all other tensors stay float32. The runtime computes in float32 either way.
+  bool fp16 = false;
   // "" keeps float32. "int8": Conv and FullyConnected get INT8 weights (symmetric, one scale
   // per output channel) and their input and output tensors int8 grids chosen from the
   // ranges those tensors take on the calibration data (see runtime/schema/frost.fbs).
@@ -31,9 +34,6 @@ struct ConvertOptions {
   // Each activation grid covers the calibrated values between this percentile and its mirror
   // (99.999: the outer 0.001 % on each side are clipped); 100 = min and max.
   double calibration_percentile = 99.999;
-  // Store the weights of Conv, FullyConnected and MatMul as IEEE float16 (half the file);
-  // biases and all other tensors stay float32. The runtime computes in float32 either way.
-  bool fp16 = false;
 };
 
 struct ConvertReport {

@@ -11,8 +11,8 @@ namespace frost::cli {
 using Json = nlohmann::ordered_json;
 
 // Keys: file, format_version, source, producer, inputs, outputs, batch_polymorphic,
-// ops {total, by_type}, params, quantization {weights {DTYPE: {tensors, params, bytes}},
-// int8_ops {op type: count}}, flops, preprocessing, labels {count, names}, head
+// ops {total, by_type}, params, weights {stored type: {tensors, params, bytes}}, int8_ops
+// {op type: count of ops with an INT8 weight}, flops, preprocessing, labels {count, names}, head
 // {feature_tensor, shape, ops, params}, memory {file_bytes, weight_bytes, arena_bytes}.
 Json ModelFacts(const Model& model);
 

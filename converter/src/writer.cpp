@@ -17,7 +17,6 @@ constexpr size_t kAlignment = 64;
 
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
-// Bytes a constant takes in the file: float16 for --fp16 weights, float32 otherwise.
 // Bytes of a constant in the file: INT8 (quantized weights), FLOAT16 (--fp16) or FLOAT32.
 uint64_t StoredBytes(const Tensor& t) {
   if (t.dtype == DType::kInt8) return t.int8s.size();

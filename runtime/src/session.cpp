@@ -53,8 +53,8 @@ void CopyLogical(const schema::Tensor& t, const Shape& shape, const float* src, 
           dst[((n * C + c) * H + y) * W + x] = src[((n * H + y) * W + x) * C + c];
 }
 
-// FLOAT32 everywhere, except INT8 weights of Conv2D / FullyConnected (quantized ops); the
-// rest is rejected here, with the tensor named.
+// Activations are FLOAT32; constants FLOAT32 or FLOAT16, or INT8 as the weight of a Conv2D /
+// FullyConnected (a quantized op) and nothing else. The rest is rejected here, named.
 Status CheckDataTypes(const Model::Impl& m) {
   std::vector<bool> int8_weight(m.num_tensors(), false);
   for (const schema::Operator* op : m.ops) {
@@ -76,6 +76,9 @@ Status CheckDataTypes(const Model::Impl& m) {
       }
     }
   }
+  // Graph outputs are copied out as float32: an INT8 one (a weight listed as an output) has
+  // no float values to copy.
+  for (int t : m.graph_outputs) int8_weight[t] = false;
   for (int t = 0; t < m.num_tensors(); ++t) {
     const schema::DataType type = m.tensor(t).type();
     if (type == schema::DataType::FLOAT32) continue;

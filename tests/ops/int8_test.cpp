@@ -284,6 +284,17 @@ TEST_CASE("int8 ops: malformed quantization is a clear error") {
   r = RunModel(b.Finish(), {{1, 2}}, 1, false);
   CHECK(r.status.message().find("is INT8: only the weight of a Conv2D or FullyConnected") !=
         std::string::npos);
+  // A weight that is also a graph output: outputs are float32, this one has no such values.
+  ModelBuilder out;
+  x = out.Input("x", {1, 2});
+  out.SetQuantization(x, {0.5f}, {0});
+  int w = out.ConstantInt8("w", {2, 2}, {1, 2, 3, 4}, {0.1f, 0.1f}, {0, 0}, 0);
+  y = out.AddOp("fc", schema::CreateFullyConnected(out.fbb()), {x, w}, {1, 2});
+  out.SetQuantization(y, {0.1f}, {0});
+  out.Output(y);
+  out.Output(w);
+  r = RunModel(out.Finish(), {{1, 2}}, 1, false);
+  CHECK(r.status.message().find("'w' is INT8") != std::string::npos);
   ModelBuilder nq;
   x = nq.Input("x", {1, 2});
   c = nq.ConstantBytes("c", {2}, schema::DataType::INT8, "\x01\x02", 2);

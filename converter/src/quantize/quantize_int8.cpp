@@ -155,6 +155,7 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
     }
     t.quantization = std::move(quantization);
     t.dtype = DType::kInt8;
+    t.store_fp16 = false;  // (with --fp16 too, the weights left float are stored as float16)
     t.floats.clear();
     t.floats.shrink_to_fit();
   }

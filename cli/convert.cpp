@@ -18,6 +18,7 @@ struct ConvertArgs {
   int64_t batch = 1;
   bool verbose = false;
   bool fp16 = false;
+  bool plain_weights = false;
   std::string quantize, calibration;
   size_t calibration_images = 500;
   double calibration_percentile = 99.999;
@@ -37,6 +38,7 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.batch = args.batch;
   options.verbose = args.verbose;  // the converter prints its pass log on stderr itself
   options.fp16 = args.fp16;
+  options.plain_weights = args.plain_weights;
   options.quantize = args.quantize;
   options.calibration = args.calibration;
   options.calibration_images = args.calibration_images;
@@ -97,6 +99,9 @@ Command AddConvertCommand(CLI::App& app) {
   command->add_flag("--fp16", args->fp16,
                     "store conv / fully connected / MatMul weights as float16: half the file;\n"
                     "biases and other tensors stay float32, and so does all arithmetic");
+  command->add_flag("--plain-weights", args->plain_weights,
+                    "write every weight in plain layout (default: the weights frost's x86\n"
+                    "kernels read are stored packed as they read them, so loading packs nothing)");
   command->add_flag("-v,--verbose", args->verbose, "report what each conversion pass changed");
   command
       ->add_option("--quantize", args->quantize,

@@ -2,6 +2,7 @@
 set(FROST_RUNTIME_SOURCES
   src/graph_shapes.cpp
   src/half.cpp
+  src/panels.cpp
   src/memory_plan.cpp
   src/model.cpp
   src/model_check.cpp

@@ -23,6 +23,7 @@
 
 #include "frost/frost.hpp"
 #include "frost/half.hpp"
+#include "frost/panels.hpp"
 #include "frost_generated.h"
 
 namespace frost::testing {
@@ -126,6 +127,20 @@ class ModelBuilder {
     tensors_[tensor].quantization = {true, std::move(scales), std::move(zero_points), axis};
   }
   // A constant of any type from raw bytes (the size is not checked: tests use that).
+  // A weight [O, ...] in PANELS32 layout (frost/panels.hpp), FLOAT32 or (`half`) FLOAT16.
+  int ConstantPanels(const std::string& name, Shape shape, const std::vector<float>& values,
+                     bool half = false) {
+    const int64_t n = shape[0], k = int64_t(values.size()) / n;
+    std::vector<uint16_t> halves(values.size());
+    FloatsToHalves(values.data(), values.size(), halves.data());
+    const void* plain = half ? static_cast<const void*>(halves.data()) : values.data();
+    const size_t element = half ? 2 : 4;
+    std::vector<uint8_t> packed(PanelBytes(n, k, element));
+    PackPanels(plain, n, k, element, packed.data());
+    return ConstantBytes(name, std::move(shape),
+                         half ? schema::DataType::FLOAT16 : schema::DataType::FLOAT32,
+                         packed.data(), packed.size(), schema::Layout::PANELS32);
+  }
   int ConstantBytes(const std::string& name, Shape shape, schema::DataType type, const void* bytes,
                     size_t size, schema::Layout layout = schema::Layout::PLAIN) {
     const size_t offset = (data_.size() + 63) / 64 * 64;

@@ -45,6 +45,7 @@ struct Tensor {
   std::vector<int8_t> int8s;  // constant data when dtype == kInt8 (quantized weights)
   bool nhwc = false;
   bool store_fp16 = false;    // a float constant written to the file as float16 (--fp16)
+  bool panels = false;        // a float weight written in PANELS32 layout (pack_panels)
   std::optional<Quantization> quantization;  // set only by the int8 quantizer, after the passes
 
   int64_t elements() const;

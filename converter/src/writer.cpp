@@ -3,6 +3,7 @@
 #include <map>
 
 #include "frost/half.hpp"
+#include "frost/panels.hpp"
 #include "frost_generated.h"
 #include "passes/op_kinds.hpp"
 
@@ -17,10 +18,18 @@ constexpr size_t kAlignment = 64;
 
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
+// A float weight in PANELS32 layout (pack_panels; INT8 weights are always plain).
+bool InPanels(const Tensor& t) {
+  return t.panels && t.dtype == DType::kFloat && t.rank() >= 2 && t.shape[0] > 0;
+}
+
 // Bytes of a constant in the file: INT8 (quantized weights), FLOAT16 (--fp16) or FLOAT32.
+
 uint64_t StoredBytes(const Tensor& t) {
   if (t.dtype == DType::kInt8) return t.int8s.size();
-  return t.floats.size() * (t.store_fp16 ? sizeof(uint16_t) : sizeof(float));
+  const size_t element = t.store_fp16 ? sizeof(uint16_t) : sizeof(float);
+  if (InPanels(t)) return PanelBytes(t.shape[0], t.elements() / t.shape[0], element);
+  return t.floats.size() * element;
 }
 
 int32_t I32(int64_t v) { return static_cast<int32_t>(v); }
@@ -197,7 +206,9 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
       data_size = AlignUp(data_size + bytes);
     }
     const std::vector<int64_t> shape = t->physical_shape();
-    const auto layout = t->nhwc && t->rank() == 4 ? fs::Layout::NHWC : fs::Layout::PLAIN;
+    const auto layout = InPanels(*t)                  ? fs::Layout::PANELS32
+                        : t->nhwc && t->rank() == 4 ? fs::Layout::NHWC
+                                                    : fs::Layout::PLAIN;
     const auto type = t->dtype == DType::kInt8 ? fs::DataType::INT8
                       : t->store_fp16           ? fs::DataType::FLOAT16
                                                 : fs::DataType::FLOAT32;
@@ -226,12 +237,23 @@ Status WriteFrost(const Graph& g, const FileMetadata& meta, const ByteSink& sink
     const uint64_t bytes = StoredBytes(*t);
     if (t->dtype == DType::kInt8) {
       FROST_CONVERT_TRY(sink(t->int8s.data(), bytes));
-    } else if (t->store_fp16) {
-      std::vector<uint16_t> halves(t->floats.size());
-      FloatsToHalves(t->floats.data(), t->floats.size(), halves.data());
-      FROST_CONVERT_TRY(sink(halves.data(), bytes));
     } else {
-      FROST_CONVERT_TRY(sink(t->floats.data(), bytes));
+      const void* values = t->floats.data();
+      size_t element = sizeof(float);
+      std::vector<uint16_t> halves;
+      if (t->store_fp16) {
+        halves.resize(t->floats.size());
+        FloatsToHalves(t->floats.data(), t->floats.size(), halves.data());
+        values = halves.data();
+        element = sizeof(uint16_t);
+      }
+      if (InPanels(*t)) {
+        std::vector<uint8_t> packed(bytes);
+        PackPanels(values, t->shape[0], t->elements() / t->shape[0], element, packed.data());
+        FROST_CONVERT_TRY(sink(packed.data(), bytes));
+      } else {
+        FROST_CONVERT_TRY(sink(values, bytes));
+      }
     }
     written += bytes;
     FROST_CONVERT_TRY(sink(kZeros, AlignUp(written) - written));

@@ -2,11 +2,13 @@
 // every index is in range, every constant lies inside the data segment with the size its shape
 // implies, ops come in an order where each input exists before use, and shape inference at
 // the stored batch reproduces every stored shape. Sessions rely on all of this.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
 
 #include "frost/frost.hpp"
+#include "frost/panels.hpp"
 #include "graph_shapes.hpp"
 #include "model_impl.hpp"
 #include "ops/registry.hpp"
@@ -114,8 +116,18 @@ Status CheckTensors(Model::Impl* m) {
     if (type_size == 0) {
       return Status::Error(name + ": unknown data type " + std::to_string(int(t.type())));
     }
-    if (t.layout() != schema::Layout::PLAIN && t.layout() != schema::Layout::NHWC) {
+    if (t.layout() != schema::Layout::PLAIN && t.layout() != schema::Layout::NHWC &&
+        t.layout() != schema::Layout::PANELS32) {
       return Status::Error(name + ": unknown layout " + std::to_string(int(t.layout())));
+    }
+    const bool panels = t.layout() == schema::Layout::PANELS32;
+    if (panels && (shape.size() < 2 || t.buffer() == -1 ||
+                   (t.type() != schema::DataType::FLOAT32 &&
+                    t.type() != schema::DataType::FLOAT16))) {
+      return Status::Error(name + ": PANELS32 layout is for FLOAT32 or FLOAT16 constant weights "
+                                  "of rank 2 or more, not this " +
+                           std::string(DataTypeName(t.type())) + " tensor of shape " +
+                           ShapeToString(shape));
     }
     if (t.layout() == schema::Layout::NHWC && shape.size() != 4) {
       return Status::Error(name + ": NHWC layout needs a 4-D shape, got " + ShapeToString(shape));
@@ -140,10 +152,15 @@ Status CheckTensors(Model::Impl* m) {
       return Status::Error(where + " ends past the data segment of " +
                            std::to_string(m->data_size) + " bytes (truncated file?)");
     }
-    if (b.size() != uint64_t(count) * type_size) {
+    const uint64_t needed =
+        panels ? PanelBytes(m->shapes[i][0], count / std::max<int64_t>(m->shapes[i][0], 1),
+                            type_size)
+               : uint64_t(count) * type_size;
+    if (b.size() != needed) {
       return Status::Error(where + " holds " + std::to_string(b.size()) + " bytes but shape " +
                            ShapeToString(m->shapes[i]) + " of " + DataTypeName(t.type()) +
-                           " needs " + std::to_string(uint64_t(count) * type_size));
+                           (panels ? " in panels of 32" : "") + " needs " +
+                           std::to_string(needed));
     }
     m->constant_data[i] = m->data + b.offset();
   }

@@ -74,6 +74,13 @@ Status CheckDataTypes(const Model::Impl& m) {
                              m.TensorName(t) +
                              " is INT8: only the weight of a Conv2D or FullyConnected may be");
       }
+      if (t >= 0 && m.tensor(t).layout() == schema::Layout::PANELS32 &&
+          !(k == 1 && PackedAtCreate(*m.ops[i], k))) {
+        return Status::Error(m.OpName(i) + ": input " + std::to_string(k) + " " +
+                             m.TensorName(t) +
+                             " has PANELS32 layout: only the weight of a Conv2D or "
+                             "FullyConnected may have it");
+      }
     }
   }
   // Graph outputs are copied out as float32: an INT8 one (a weight listed as an output) has
@@ -199,7 +206,9 @@ Status Session::Impl::ChooseKernels() {
 void Session::Impl::BindConstants() {
   constants.assign(m->num_tensors(), nullptr);
   for (int t = 0; t < m->num_tensors(); ++t) {
-    if (m->tensor(t).type() == schema::DataType::FLOAT32) {
+    // (A PANELS32 weight is no plain float array: its kernel reads it, see ops/weights.hpp.)
+    if (m->tensor(t).type() == schema::DataType::FLOAT32 &&
+        m->tensor(t).layout() != schema::Layout::PANELS32) {
       constants[t] = reinterpret_cast<const float*>(m->constant_data[t]);
     }
   }
@@ -274,6 +283,10 @@ Status Session::Impl::CreateKernels() {
       for (size_t k = 0; k < op.inputs()->size(); ++k) {
         const int t = op.inputs()->Get(k);
         if (t < 0 || m->constant_data[t] == nullptr || !PackedAtCreate(op, k)) continue;
+        // frost's kernels read PANELS32 weights in place: their pages stay.
+        if (isa != kernels::Isa::kNone && m->tensor(t).layout() == schema::Layout::PANELS32) {
+          continue;
+        }
         m->ReleasePages(m->constant_data[t], size_t(ElementCount(m->shapes[t])) *
                                                  DataTypeSize(m->tensor(t).type()));
       }

@@ -25,6 +25,10 @@ struct ConvertOptions {
   // Store the weights of Conv, FullyConnected and MatMul as IEEE float16 (half the file);
   // biases and all other tensors stay float32. The runtime computes in float32 either way.
   bool fp16 = false;
+  // Write every weight in plain layout. By default the weights of the layers frost's x86
+  // kernels run are stored in the layout those kernels read (PANELS32), so that a session
+  // uses them in place instead of packing them at start; any runtime build reads both.
+  bool plain_weights = false;
   // "" keeps float32. "int8": Conv and FullyConnected get INT8 weights (symmetric, one scale
   // per output channel) and their input and output tensors int8 grids chosen from the
   // ranges those tensors take on the calibration data (see runtime/schema/frost.fbs).

@@ -20,6 +20,7 @@ Status ConvWeightsOhwiPass(Graph&, const ConvertOptions&, std::string*);
 Status CheckBatchPass(Graph&, const ConvertOptions&, std::string*);
 Status CheckRunnablePass(Graph&, const ConvertOptions&, std::string*);
 Status StoreFp16Pass(Graph&, const ConvertOptions&, std::string*);
+Status PackPanelsPass(Graph&, const ConvertOptions&, std::string*);
 
 const std::vector<Pass>& PassList() {
   static const std::vector<Pass> passes = {
@@ -57,6 +58,8 @@ const std::vector<Pass>& PassList() {
       {"check_runnable", CheckRunnablePass},
       // --fp16: Conv / FullyConnected / MatMul weights written as float16.
       {"store_fp16", StoreFp16Pass},
+      // Weights of the layers frost's x86 kernels run, in the layout they read in place.
+      {"pack_panels", PackPanelsPass},
   };
   return passes;
 }

@@ -97,38 +97,29 @@ template <class T>
 struct PackJob {
   const T* w;
   int64_t n, k;
-  const float* bias;
   T* data;
-  float* padded_bias;
   const PackedWeights::Consumed* consumed;
 };
 
 template <class T>
-void PackPanel(void* context, size_t panel) {
+void PackOnePanel(void* context, size_t panel) {
   const PackJob<T>& j = *static_cast<const PackJob<T>*>(context);
-  const int64_t p = int64_t(panel), k = j.k;
+  const int64_t p = int64_t(panel);
+  frost::PackPanel(j.w, j.n, j.k, sizeof(T), p, j.data + p * j.k * kPanelWidth);
   const int64_t row0 = p * kPanelWidth;
-  const int64_t rows = std::min(kPanelWidth, j.n - row0);
-  T* dst = j.data + p * k * kPanelWidth;
-  if (rows < kPanelWidth) std::memset(dst, 0, size_t(k * kPanelWidth) * sizeof(T));
-  // A transpose in tiles of 16 k by the panel's rows: 16 consecutive source values per row,
-  // 16 whole destination rows of 32 per tile, both cache friendly.
-  constexpr int64_t kTile = 16;
-  for (int64_t k0 = 0; k0 < k; k0 += kTile) {
-    const int64_t kn = std::min(kTile, k - k0);
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* src = j.w + (row0 + r) * k + k0;
-      T* out = dst + k0 * kPanelWidth + r;
-      for (int64_t t = 0; t < kn; ++t) out[t * kPanelWidth] = src[t];
-    }
-  }
-  for (int64_t r = 0; r < kPanelWidth; ++r) {
-    j.padded_bias[row0 + r] = (r < rows && j.bias != nullptr) ? j.bias[row0 + r] : 0.0f;
-  }
-  if (*j.consumed) (*j.consumed)(row0, rows);
+  if (*j.consumed) (*j.consumed)(row0, std::min(kPanelWidth, j.n - row0));
 }
 
 }  // namespace
+
+bool PackedWeights::PadBias(const float* bias) {
+  const int64_t padded = panels() * kPanelWidth;
+  float* out = AlignedArray<float>(size_t(padded));
+  if (out == nullptr) return false;
+  for (int64_t i = 0; i < padded; ++i) out[i] = (i < n_ && bias != nullptr) ? bias[i] : 0.0f;
+  bias_.reset(out);
+  return true;
+}
 
 template <class T>
 std::unique_ptr<PackedWeights> PackedWeights::PackAny(const T* w, WeightType type, int64_t n,
@@ -139,19 +130,25 @@ std::unique_ptr<PackedWeights> PackedWeights::PackAny(const T* w, WeightType typ
   packed->n_ = n;
   packed->k_ = k;
   packed->type_ = type;
-  const int64_t panels = packed->panels();
-  T* data = AlignedArray<T>(size_t(panels * k * kPanelWidth));
-  float* padded_bias = AlignedArray<float>(size_t(panels * kPanelWidth));
-  if (data == nullptr || padded_bias == nullptr) {
-    std::free(data);
-    std::free(padded_bias);
-    return nullptr;
-  }
+  T* data = AlignedArray<T>(size_t(packed->panels() * k * kPanelWidth));
+  if (data == nullptr) return nullptr;
   packed->data_.reset(reinterpret_cast<uint8_t*>(data));
-  packed->bias_.reset(padded_bias);
-  PackJob<T> job{w, n, k, bias, data, padded_bias, &consumed};
-  pthreadpool_parallelize_1d(pool, PackPanel<T>, &job, size_t(panels), 0);
+  packed->panels_ = packed->data_.get();
+  if (!packed->PadBias(bias)) return nullptr;
+  PackJob<T> job{w, n, k, data, &consumed};
+  pthreadpool_parallelize_1d(pool, PackOnePanel<T>, &job, size_t(packed->panels()), 0);
   return packed;
+}
+
+std::unique_ptr<PackedWeights> PackedWeights::View(const void* panels, WeightType type, int64_t n,
+                                                   int64_t k, const float* bias) {
+  auto view = std::unique_ptr<PackedWeights>(new PackedWeights());
+  view->n_ = n;
+  view->k_ = k;
+  view->type_ = type;
+  view->panels_ = static_cast<const uint8_t*>(panels);
+  if (!view->PadBias(bias)) return nullptr;
+  return view;
 }
 
 std::unique_ptr<PackedWeights> PackedWeights::Pack(const float* w, int64_t n, int64_t k,

@@ -13,15 +13,17 @@
 #include <functional>
 #include <memory>
 
+#include "frost/panels.hpp"
+
 namespace frost::kernels {
 
-constexpr int64_t kPanelWidth = 32;  // output channels per packed panel
+using frost::kPanelWidth;  // output channels per packed panel (the file's PANELS32 layout)
 
 // Conv2D with fewer output channels stays on XNNPACK unless these kernels are asked for by
 // name: measured on the CIFAR ResNets (one core), 16 channels ran at 50 GFLOP/s here against
 // XNNPACK's 130 (half of each 32-wide panel is padding), 32 at 105 against 130, 64 at 125-133
 // against 115.
-constexpr int64_t kMinOwnConvChannels = 64;
+constexpr int64_t kMinOwnConvChannels = frost::kMinPanelConvChannels;
 
 // The micro-kernels this CPU can run. kNone: none of them (XNNPACK or reference run instead).
 enum class Isa { kNone, kAvx2, kAvx512 };
@@ -50,6 +52,10 @@ class PackedWeights {
   static std::unique_ptr<PackedWeights> PackHalf(const uint16_t* w16, int64_t n, int64_t k,
                                                  const float* bias, const Consumed& consumed,
                                                  pthreadpool_t pool = nullptr);
+  // Weights already in this layout (a PANELS32 tensor of the mapped file, 64-byte aligned),
+  // used in place: they must outlive the result. Only the padded bias is copied.
+  static std::unique_ptr<PackedWeights> View(const void* panels, WeightType type, int64_t n,
+                                             int64_t k, const float* bias);
 
   int64_t n() const { return n_; }
   int64_t k() const { return k_; }
@@ -57,7 +63,7 @@ class PackedWeights {
   WeightType type() const { return type_; }
   // Panel p's first weight (float or half, by type()).
   const void* panel(int64_t p) const {
-    return data_.get() + size_t(p * k_ * kPanelWidth) * element_bytes();
+    return panels_ + size_t(p * k_ * kPanelWidth) * element_bytes();
   }
   const float* bias(int64_t p) const { return bias_.get() + p * kPanelWidth; }
   size_t bytes() const { return size_t(panels() * k_ * kPanelWidth) * element_bytes(); }
@@ -72,8 +78,12 @@ class PackedWeights {
                                                 const float* bias, const Consumed& consumed,
                                                 pthreadpool_t pool);
 
+  // Fills bias_ (padded to whole panels); false when out of memory.
+  bool PadBias(const float* bias);
+
   int64_t n_ = 0, k_ = 0;
   WeightType type_ = WeightType::kFloat32;
+  const uint8_t* panels_ = nullptr;         // data_, or the file's bytes for a View
   std::unique_ptr<uint8_t[], FreeDeleter> data_;
   std::unique_ptr<float[], FreeDeleter> bias_;
 };

@@ -1,6 +1,7 @@
-// A constant input of a kernel (weights, bias) as float32 values, whatever type the file
-// stores it in. FLOAT32 is used in place (the mapped file, or the session's copy); FLOAT16
-// is converted, on Load(), into a buffer this object owns. A kernel whose fast path packs the
+// A constant input of a kernel (weights, bias) as float32 values, whatever type and layout the
+// file stores it in. Plain FLOAT32 is used in place (the mapped file, or the session's copy);
+// FLOAT16, and weights in PANELS32 layout, are converted (unpacked), on Load(), into a buffer
+// this object owns. A kernel whose fast path packs the
 // values into its own buffer (XNNPACK) calls Release() afterwards, so that a converted copy
 // does not stay resident beside the packed one; if it later runs its reference kernel after
 // all, Load() converts again (in Setup: Run never allocates). frost's own kernels pack FLOAT16
@@ -31,6 +32,7 @@ class FloatConstant {
   const void* stored_ = nullptr;     // otherwise: the stored bytes ...
   schema::DataType type_ = schema::DataType::FLOAT32;  // ... their type
   size_t count_ = 0;                                   // ... and element count
+  int64_t rows_ = 0;  // > 0: stored in PANELS32 layout, of this many rows (output channels)
   std::vector<float> converted_;
   const float* data_ = nullptr;
 };
@@ -57,7 +59,7 @@ struct WeightAndBias {
 
 // Input 1 of Conv2D / FullyConnected ([n][k] as stored: FLOAT32, or FLOAT16 kept as halves)
 // and its bias (input 2) packed for frost's kernels on the session's threads, the weight's
-// file pages dropped panel by panel.
+// file pages dropped panel by panel; a weight stored in PANELS32 layout is used in place.
 Status PackWeight(const KernelArgs& args, int64_t n, int64_t k,
                   std::unique_ptr<kernels::PackedWeights>* out);
 

@@ -216,8 +216,9 @@ TEST_CASE("Conv2D fast path matches the reference") {
        .fused = F::CLIP,
        .clip_min = -0.5f,
        .clip_max = 0.5f},  // 1,640 rows: several row blocks per thread
-      // >= 32 channels: read in place tap by tap, with stride, dilation, uneven padding, and
-      // more than 256 channels (two k blocks per tap).
+      // >= 32 channels: read in place tap by tap (k blocks of whole taps: 64 channels above
+      // make blocks of 4, 4 and 1 taps, 40 channels here 6 and 3), with stride, dilation,
+      // uneven padding, and more than 256 channels (two k blocks per tap).
       {.n = 2,
        .h = 11,
        .w = 9,

@@ -64,38 +64,49 @@ void Im2col(const Job& j, int64_t r0, int64_t rows, float* dst) {
   }
 }
 
-// Rows [r0, r0 + rows) read in place: per tap and block of channels, one pointer per row.
+// Rows [r0, r0 + rows) read in place. A k block is one tap's channels (a block of them when
+// there are more than kBlockK), or, with fewer channels, as many whole taps as fit in kBlockK:
+// per tap one pointer per row, into the input or into zeros for padding. (Blocks of several
+// taps keep the accumulators in registers over them: 64-channel layers would otherwise reload
+// and store C every 64 values of k.)
 void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1,
                   const GemmOut& out) {
   const ConvParams& p = *j.p;
-  const int64_t C = p.channels, K = j.w->k();
+  const int64_t C = p.channels, K = j.w->k(), taps = p.kh * p.kw;
+  const int64_t taps_per_block = C < kBlockK ? kBlockK / C : 1;
   // Per pool thread, grown to the largest block: the rows' first input pixel and image.
   thread_local std::vector<int64_t> iy0, ix0, image;
   thread_local std::vector<const float*> ptrs;
-  if (ptrs.size() < size_t(rows)) {
+  if (iy0.size() < size_t(rows)) {
     iy0.resize(size_t(rows));
     ix0.resize(size_t(rows));
     image.resize(size_t(rows));
-    ptrs.resize(size_t(rows));
   }
+  if (ptrs.size() < size_t(rows * taps_per_block)) ptrs.resize(size_t(rows * taps_per_block));
   for (int64_t i = 0; i < rows; ++i) {
     const int64_t r = r0 + i;
     iy0[i] = r / j.ow % j.oh * p.stride_h - p.pad_top;
     ix0[i] = r % j.ow * p.stride_w - p.pad_left;
     image[i] = r / (j.oh * j.ow) * j.h * j.w_in * C;
   }
-  for (int64_t ky = 0; ky < p.kh; ++ky) {
-    for (int64_t kx = 0; kx < p.kw; ++kx) {
-      for (int64_t c0 = 0; c0 < C; c0 += kBlockK) {
-        const int64_t kc = std::min(kBlockK, C - c0);
-        const int64_t k0 = (ky * p.kw + kx) * C + c0;
-        for (int64_t i = 0; i < rows; ++i) {
-          const int64_t iy = iy0[i] + ky * p.dilation_h, ix = ix0[i] + kx * p.dilation_w;
-          const bool inside = iy >= 0 && iy < j.h && ix >= 0 && ix < j.w_in;
-          ptrs[i] = inside ? j.x + image[i] + (iy * j.w_in + ix) * C + c0 : kZeros;
-        }
-        GemmBlock(j.isa, rows, ptrs.data(), *j.w, k0, kc, k0 == 0, k0 + kc >= K, p0, p1, out);
-      }
+  // Points ptrs[slot * rows + i] at channel c0 of tap `tap` for every row.
+  auto point = [&](int64_t slot, int64_t tap, int64_t c0) {
+    const int64_t ky = tap / p.kw, kx = tap % p.kw;
+    const float** out_ptrs = ptrs.data() + slot * rows;
+    for (int64_t i = 0; i < rows; ++i) {
+      const int64_t iy = iy0[i] + ky * p.dilation_h, ix = ix0[i] + kx * p.dilation_w;
+      const bool inside = iy >= 0 && iy < j.h && ix >= 0 && ix < j.w_in;
+      out_ptrs[i] = inside ? j.x + image[i] + (iy * j.w_in + ix) * C + c0 : kZeros;
+    }
+  };
+  for (int64_t tap = 0; tap < taps; tap += taps_per_block) {
+    const int64_t block_taps = std::min(taps_per_block, taps - tap);
+    for (int64_t c0 = 0; c0 < C; c0 += kBlockK) {
+      const int64_t segment = std::min(kBlockK, C - c0);
+      for (int64_t t = 0; t < block_taps; ++t) point(t, tap + t, c0);
+      const int64_t k0 = tap * C + c0, kc = segment * block_taps;
+      GemmBlock(j.isa, rows, {ptrs.data(), rows, segment}, *j.w, k0, kc, k0 == 0, k0 + kc >= K,
+                p0, p1, out);
     }
   }
 }

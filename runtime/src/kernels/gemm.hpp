@@ -103,9 +103,18 @@ struct GemmOut {
   float lo, hi;
 };
 
-// One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1):
-// rows[i] points at A row i's value k0. `first`: C starts from the bias; `last`: C is clamped.
-void GemmBlock(Isa isa, int64_t m, const float* const* rows, const PackedWeights& w, int64_t k0,
+// Where A's rows are, for one block of k: the block is read in segments of `segment` values
+// (a multiple of it; one tap of a convolution each), rows[s * stride + i] pointing at row i's
+// first value of segment s.
+struct GemmRowPointers {
+  const float* const* rows;
+  int64_t stride;
+  int64_t segment;
+};
+
+// One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1).
+// `first`: C starts from the bias; `last`: C is clamped.
+void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights& w, int64_t k0,
                int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out);
 
 // Every block of k for A row-major (row i at a + i * lda), rows [0, m), panels [p0, p1).

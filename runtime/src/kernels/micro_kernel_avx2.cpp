@@ -16,8 +16,12 @@ inline __m256 Load8(const uint16_t* b) {
 }
 
 template <int M, class B>
-inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
-                 int64_t ldc, const float* bias, float lo, float hi, bool last) {
+inline void Tile(const MicroTile& t) {
+  const int n = t.n;
+  const B* b = static_cast<const B*>(t.b);
+  float* c = t.c;
+  const int64_t ldc = t.ldc;
+  const float* bias = t.bias;
   __m256 acc[M][4];
   // A partial tile goes through a full-width buffer, so the loop below never needs masks.
   alignas(32) float edge[M][32];
@@ -38,24 +42,30 @@ inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
       acc[i][j] = bias != nullptr ? _mm256_load_ps(bias + 8 * j) : _mm256_loadu_ps(rows[i] + 8 * j);
     }
   }
-  const float* ap[M];
+  for (int64_t s0 = 0; s0 < t.kc; s0 += t.segment) {
+    const float* ap[M];
 #pragma GCC unroll 4
-  for (int i = 0; i < M; ++i) ap[i] = a[i];
+    for (int i = 0; i < M; ++i) ap[i] = t.a[s0 / t.segment * t.a_stride + i];
+    const B* bs = b + s0 * 32;
+    const int64_t next_lines = t.next_lines - s0;
+    const char* next = t.next != nullptr ? t.next + s0 * 64 : nullptr;
 #pragma GCC unroll 2
-  for (int64_t k = 0; k < kc; ++k) {
-    const __m256 w0 = Load8(b + k * 32), w1 = Load8(b + k * 32 + 8);
-    const __m256 w2 = Load8(b + k * 32 + 16), w3 = Load8(b + k * 32 + 24);
+    for (int64_t k = 0; k < t.segment; ++k) {
+      if (k < next_lines) _mm_prefetch(next + k * 64, _MM_HINT_T1);
+      const __m256 w0 = Load8(bs + k * 32), w1 = Load8(bs + k * 32 + 8);
+      const __m256 w2 = Load8(bs + k * 32 + 16), w3 = Load8(bs + k * 32 + 24);
 #pragma GCC unroll 4
-    for (int i = 0; i < M; ++i) {
-      const __m256 x = _mm256_broadcast_ss(ap[i] + k);
-      acc[i][0] = _mm256_fmadd_ps(x, w0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(x, w1, acc[i][1]);
-      acc[i][2] = _mm256_fmadd_ps(x, w2, acc[i][2]);
-      acc[i][3] = _mm256_fmadd_ps(x, w3, acc[i][3]);
+      for (int i = 0; i < M; ++i) {
+        const __m256 x = _mm256_broadcast_ss(ap[i] + k);
+        acc[i][0] = _mm256_fmadd_ps(x, w0, acc[i][0]);
+        acc[i][1] = _mm256_fmadd_ps(x, w1, acc[i][1]);
+        acc[i][2] = _mm256_fmadd_ps(x, w2, acc[i][2]);
+        acc[i][3] = _mm256_fmadd_ps(x, w3, acc[i][3]);
+      }
     }
   }
-  if (last) {
-    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  if (t.last) {
+    const __m256 vlo = _mm256_set1_ps(t.lo), vhi = _mm256_set1_ps(t.hi);
 #pragma GCC unroll 4
     for (int i = 0; i < M; ++i) {
 #pragma GCC unroll 4
@@ -73,28 +83,24 @@ inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
 }
 
 template <class B>
-void Dispatch(int m, int n, int64_t kc, const float* const* a, const void* bv, float* c,
-              int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  const B* b = static_cast<const B*>(bv);
-  switch (m) {
-    case 1: return Tile<1>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 2: return Tile<2>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 3: return Tile<3>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    default: return Tile<4>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+void Dispatch(const MicroTile& t) {
+  switch (t.m) {
+    case 1: return Tile<1, B>(t);
+    case 2: return Tile<2, B>(t);
+    case 3: return Tile<3, B>(t);
+    default: return Tile<4, B>(t);
   }
 }
 static_assert(kAvx2Rows == 4);
 
 }  // namespace
 
-void MicroKernelAvx2F32(int m, int n, int64_t kc, const float* const* a, const void* b,
-                        float* c, int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  Dispatch<float>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
+void MicroKernelAvx2F32(const MicroTile& tile) {
+  Dispatch<float>(tile);
 }
 
-void MicroKernelAvx2F16(int m, int n, int64_t kc, const float* const* a, const void* b,
-                        float* c, int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  Dispatch<uint16_t>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
+void MicroKernelAvx2F16(const MicroTile& tile) {
+  Dispatch<uint16_t>(tile);
 }
 
 }  // namespace frost::kernels

@@ -11,6 +11,8 @@
 namespace frost::kernels {
 namespace {
 
+constexpr int64_t kPrefetchRows = 32;  // panel rows (k) ahead
+
 inline void LoadRow(const float* b, __m512* w0, __m512* w1) {
   *w0 = _mm512_load_ps(b);
   *w1 = _mm512_load_ps(b + 16);
@@ -21,8 +23,12 @@ inline void LoadRow(const uint16_t* b, __m512* w0, __m512* w1) {
 }
 
 template <int M, class B>
-inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
-                 int64_t ldc, const float* bias, float lo, float hi, bool last) {
+inline void Tile(const MicroTile& t) {
+  const int n = t.n;
+  const B* b = static_cast<const B*>(t.b);
+  float* c = t.c;
+  const int64_t ldc = t.ldc;
+  const float* bias = t.bias;
   const __mmask16 mask0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
   const __mmask16 mask1 = n >= 32 ? __mmask16(0xFFFF)
                           : n > 16 ? __mmask16((1u << (n - 16)) - 1)
@@ -39,22 +45,34 @@ inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
       acc1[i] = _mm512_maskz_loadu_ps(mask1, c + i * ldc + 16);
     }
   }
-  const float* ap[M];
+  for (int64_t s0 = 0; s0 < t.kc; s0 += t.segment) {
+    const float* ap[M];
 #pragma GCC unroll 8
-  for (int i = 0; i < M; ++i) ap[i] = a[i];
+    for (int i = 0; i < M; ++i) ap[i] = t.a[s0 / t.segment * t.a_stride + i];
+    const B* bs = b + s0 * 32;
+    const int64_t next_lines = t.next_lines - s0;
+    const char* next = t.next != nullptr ? t.next + s0 * 64 : nullptr;
 #pragma GCC unroll 2
-  for (int64_t k = 0; k < kc; ++k) {
-    __m512 w0, w1;
-    LoadRow(b + k * 32, &w0, &w1);
+    for (int64_t k = 0; k < t.segment; ++k) {
+      __m512 w0, w1;
+      // The block's weights are asked for kPrefetchRows ahead (for the first tile, when they
+      // come from memory), the next block's into L2 (see MicroTile::next). Measured on one
+      // core, weights cold (caches flushed) / warm, GFLOP/s: 3x3 7x7x512 97/142 without
+      // either, 114/148 with the first, 127/162 with both; 14x14x256 135/160 -> 153/160.
+      _mm_prefetch(reinterpret_cast<const char*>(bs + (k + kPrefetchRows) * 32), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(bs + (k + kPrefetchRows) * 32 + 16), _MM_HINT_T0);
+      if (k < next_lines) _mm_prefetch(next + k * 64, _MM_HINT_T1);
+      LoadRow(bs + k * 32, &w0, &w1);
 #pragma GCC unroll 8
-    for (int i = 0; i < M; ++i) {
-      const __m512 x = _mm512_set1_ps(ap[i][k]);
-      acc0[i] = _mm512_fmadd_ps(x, w0, acc0[i]);
-      acc1[i] = _mm512_fmadd_ps(x, w1, acc1[i]);
+      for (int i = 0; i < M; ++i) {
+        const __m512 x = _mm512_set1_ps(ap[i][k]);
+        acc0[i] = _mm512_fmadd_ps(x, w0, acc0[i]);
+        acc1[i] = _mm512_fmadd_ps(x, w1, acc1[i]);
+      }
     }
   }
-  if (last) {
-    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  if (t.last) {
+    const __m512 vlo = _mm512_set1_ps(t.lo), vhi = _mm512_set1_ps(t.hi);
 #pragma GCC unroll 8
     for (int i = 0; i < M; ++i) {
       acc0[i] = _mm512_min_ps(_mm512_max_ps(acc0[i], vlo), vhi);
@@ -69,34 +87,28 @@ inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
 }
 
 template <class B>
-void Dispatch(int m, int n, int64_t kc, const float* const* a, const void* bv, float* c,
-              int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  const B* b = static_cast<const B*>(bv);
-  switch (m) {
-    case 1: return Tile<1>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 2: return Tile<2>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 3: return Tile<3>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 4: return Tile<4>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 5: return Tile<5>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 6: return Tile<6>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 7: return Tile<7>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    default: return Tile<8>(n, kc, a, b, c, ldc, bias, lo, hi, last);
+void Dispatch(const MicroTile& t) {
+  switch (t.m) {
+    case 1: return Tile<1, B>(t);
+    case 2: return Tile<2, B>(t);
+    case 3: return Tile<3, B>(t);
+    case 4: return Tile<4, B>(t);
+    case 5: return Tile<5, B>(t);
+    case 6: return Tile<6, B>(t);
+    case 7: return Tile<7, B>(t);
+    default: return Tile<8, B>(t);
   }
 }
 static_assert(kAvx512Rows == 8);
 
 }  // namespace
 
-void MicroKernelAvx512F32(int m, int n, int64_t kc, const float* const* a, const void* b,
-                          float* c, int64_t ldc, const float* bias, float lo, float hi,
-                          bool last) {
-  Dispatch<float>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
+void MicroKernelAvx512F32(const MicroTile& tile) {
+  Dispatch<float>(tile);
 }
 
-void MicroKernelAvx512F16(int m, int n, int64_t kc, const float* const* a, const void* b,
-                          float* c, int64_t ldc, const float* bias, float lo, float hi,
-                          bool last) {
-  Dispatch<uint16_t>(m, n, kc, a, b, c, ldc, bias, lo, hi, last);
+void MicroKernelAvx512F16(const MicroTile& tile) {
+  Dispatch<uint16_t>(tile);
 }
 
 }  // namespace frost::kernels

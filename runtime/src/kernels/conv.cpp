@@ -4,17 +4,16 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/conv_rows.hpp"
+
 namespace frost::kernels {
 namespace {
 
-// Rows (output pixels) per task. Their input pixels stay in L2 while every panel passes.
-constexpr int64_t kBlockRows = 256;
 // A conv with at least this many input channels reads A in place, tap by tap ("implicit
 // im2col": each k block is one tap's channels, each row a pointer into the input, or into
 // zeros for padding). Fewer channels (an RGB stem) would make k blocks too short: those rows
 // are gathered (im2col) per task into a buffer of at most kIm2colBytes.
 constexpr int64_t kImplicitMinChannels = 32;
-constexpr int64_t kIm2colBytes = 1 << 20;
 
 alignas(64) const float kZeros[kBlockK] = {};
 
@@ -31,38 +30,6 @@ struct Job {
   int64_t block_rows;    // rows per task
   int64_t group_panels;  // panels per task
 };
-
-// Gathers rows [r0, r0 + rows) of the im2col matrix (K = kh * kw * channels) into dst.
-void Im2col(const Job& j, int64_t r0, int64_t rows, float* dst) {
-  const ConvParams& p = *j.p;
-  const int64_t C = p.channels, K = p.kh * p.kw * C, run = p.kw * C;
-  for (int64_t r = r0; r < r0 + rows; ++r, dst += K) {
-    const int64_t n = r / (j.oh * j.ow), oy = r / j.ow % j.oh, ox = r % j.ow;
-    const int64_t ix0 = ox * p.stride_w - p.pad_left;
-    const float* image = j.x + n * j.h * j.w_in * C;
-    for (int64_t ky = 0; ky < p.kh; ++ky) {
-      float* out = dst + ky * run;
-      const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
-      if (iy < 0 || iy >= j.h) {
-        std::memset(out, 0, size_t(run) * sizeof(float));
-        continue;
-      }
-      const float* row = image + iy * j.w_in * C;
-      if (p.dilation_w == 1 && ix0 >= 0 && ix0 + p.kw <= j.w_in) {
-        std::memcpy(out, row + ix0 * C, size_t(run) * sizeof(float));  // the common case
-        continue;
-      }
-      for (int64_t kx = 0; kx < p.kw; ++kx) {
-        const int64_t ix = ix0 + kx * p.dilation_w;
-        if (ix < 0 || ix >= j.w_in) {
-          std::memset(out + kx * C, 0, size_t(C) * sizeof(float));
-        } else {
-          std::memcpy(out + kx * C, row + ix * C, size_t(C) * sizeof(float));
-        }
-      }
-    }
-  }
-}
 
 // Rows [r0, r0 + rows) read in place: per tap and block of channels, one pointer per row.
 void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1,
@@ -119,35 +86,28 @@ void RunTask(void* context, size_t block, size_t group) {
       // One buffer per pool thread, grown to the largest block it has gathered.
       thread_local std::vector<float> scratch;
       if (scratch.size() < size_t(rows * K)) scratch.resize(size_t(rows * K));
-      Im2col(j, r0, rows, scratch.data());
+      const ConvImage image{j.p, j.h, j.w_in, j.oh, j.ow};
+      Im2colRows(image, j.x, r0, rows, K, 0.0f, scratch.data());
       GemmRows(j.isa, rows, scratch.data(), K, *j.w, p0, p1, out);
       return;
     }
   }
 }
 
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 void Run(Job& j, pthreadpool_t pool) {
   const int64_t mr = MicroRows(j.isa);
-  const int64_t K = std::max<int64_t>(j.w->k(), 1), panels = j.w->panels();
-  const int64_t threads = pool != nullptr ? int64_t(pthreadpool_get_threads_count(pool)) : 1;
-  j.block_rows = kBlockRows;
+  const int64_t K = std::max<int64_t>(j.w->k(), 1);
+  int64_t max_rows = kBlockRows;
   if (j.a == Job::A::kGathered) {
-    j.block_rows = std::clamp(kIm2colBytes / int64_t(sizeof(float)) / K / mr * mr, mr, kBlockRows);
+    max_rows = std::clamp(kIm2colBytes / int64_t(sizeof(float)) / K / mr * mr, mr, kBlockRows);
   }
-  j.block_rows = std::min(j.block_rows, CeilDiv(j.m, mr) * mr);
-  const int64_t blocks = CeilDiv(j.m, j.block_rows);
-  // Enough tasks for every thread (4 each, for balance): split the panels too, but keep two
-  // per task where rows are gathered, so that 64 channels share each gathering.
-  j.group_panels = panels;
-  const int64_t min_group = j.a == Job::A::kGathered ? 2 : 1;
-  while (threads > 1 && blocks * CeilDiv(panels, j.group_panels) < 4 * threads &&
-         j.group_panels > min_group) {
-    j.group_panels = CeilDiv(j.group_panels, 2);
-  }
-  pthreadpool_parallelize_2d(pool, RunTask, &j, size_t(blocks),
-                             size_t(CeilDiv(panels, j.group_panels)), 0);
+  // Two panels per task at least where rows are gathered, so that 64 channels share each
+  // gathering.
+  const ConvTasks t = SplitConvTasks(j.m, mr, j.w->panels(), max_rows,
+                                     j.a == Job::A::kGathered ? 2 : 1, pool);
+  j.block_rows = t.block_rows;
+  j.group_panels = t.group_panels;
+  pthreadpool_parallelize_2d(pool, RunTask, &j, size_t(t.blocks), size_t(t.groups), 0);
 }
 
 }  // namespace

@@ -27,4 +27,21 @@ void MicroKernelAvx2F32(int m, int n, int64_t kc, const float* const* a, const v
 void MicroKernelAvx2F16(int m, int n, int64_t kc, const float* const* a, const void* b,
                         float* c, int64_t ldc, const float* bias, float lo, float hi, bool last);
 
+// The int8 micro-kernel behind GemmInt8Block (gemm_int8.hpp), AVX-512 VNNI: a tile of
+// m <= kAvx512VnniRows rows and n <= 32 columns over `taps` runs of kq quads (4 k values):
+// a[t * a_stride + i] points at row i's first value of run t; b at the panel's first quad.
+// The int32 sums start from `bias` (when not nullptr) or from c (int32, left by the previous
+// block); with `last` the float output is written, else the sums are stored back into c.
+struct Int8Epilogue {
+  const float* requantize;  // the panel's 32 factors m[o]
+  float lo, hi, scale;
+};
+constexpr int kAvx512VnniRows = 8;
+void MicroKernelAvx512Vnni(int m, int n, int64_t taps, int64_t kq, const uint8_t* const* a,
+                           int64_t a_stride, const int8_t* b, float* c, int64_t ldc,
+                           const int32_t* bias, const Int8Epilogue* last);
+// gemm_int8.hpp's QuantizeToUnsigned, vectorised.
+void QuantizeToUnsignedAvx512(const float* x, int64_t count, float inv_scale, float lo, float hi,
+                              int32_t shift, uint8_t* u);
+
 }  // namespace frost::kernels

@@ -139,6 +139,18 @@ RunResult Run(const ModelBytes& bytes, const std::vector<float>& x, int64_t batc
   return r;
 }
 
+// Runs `bytes` on the reference kernels and on `kernels`, which must run op 0 on `backend`
+// and give exactly the reference's values; returns the fast run.
+RunResult ExpectSameAsReference(const ModelBytes& bytes, const std::vector<float>& x,
+                                int64_t batch, int threads, ConvKernels kernels,
+                                const std::string& backend) {
+  RunResult ref = Run(bytes, x, batch, /*reference=*/true);
+  RunResult fast = Run(bytes, x, batch, /*reference=*/false, threads, kernels);
+  CHECK(fast.kernels[0] == backend);
+  CHECK(fast.outputs[0] == ref.outputs[0]);
+  return fast;
+}
+
 // The backend a session with ConvKernels::kAuto runs int8 ops on, on this CPU.
 std::string AutoInt8Backend() { return Int8KernelsAvailable() ? "avx512vnni" : "xnnpack"; }
 
@@ -243,11 +255,9 @@ TEST_CASE("int8 Conv2D and FullyConnected: XNNPACK gives the reference's values 
     const Int8Conv& c = cases[i];
     const Weights wt = RandomWeights(c.o, c.kh * c.kw * c.group_in(), 21 + i);
     const std::vector<float> x = Random(size_t(c.n * c.h * c.w * c.c), 31 + i, -2.0f, 2.5f);
-    ModelBytes bytes = Int8ConvModel(c, wt);
-    RunResult ref = Run(bytes, x, c.n, /*reference=*/true);
-    RunResult fast = Run(bytes, x, c.n, /*reference=*/false, 1, ConvKernels::kXnnpack);
-    CHECK(fast.kernels[0] == "Conv2D xnnpack");
-    CHECK(fast.outputs[0] == ref.outputs[0]);
+    RunResult ref = Run(Int8ConvModel(c, wt), x, c.n, /*reference=*/true);
+    RunResult fast = ExpectSameAsReference(Int8ConvModel(c, wt), x, c.n, 1, ConvKernels::kXnnpack,
+                                           "Conv2D xnnpack");
     differ += ExpectWithinSteps(fast.outputs[0], ref.outputs[0], c.out, 1);
     total += ref.outputs[0].size();
   }
@@ -256,9 +266,8 @@ TEST_CASE("int8 Conv2D and FullyConnected: XNNPACK gives the reference's values 
   ModelBytes bytes = Int8FcModel(N, K, RandomWeights(O, K, 41), {0.02f, -3}, {0.03f, -128});
   const std::vector<float> xs = Random(size_t(N * K), 43, -2.0f, 2.5f);
   RunResult ref = Run(bytes, xs, N, true);
-  RunResult fast = Run(bytes, xs, N, false, 1, ConvKernels::kXnnpack);
-  CHECK(fast.kernels[0] == "FullyConnected xnnpack");
-  CHECK(fast.outputs[0] == ref.outputs[0]);
+  RunResult fast = ExpectSameAsReference(bytes, xs, N, 1, ConvKernels::kXnnpack,
+                                         "FullyConnected xnnpack");
   differ += ExpectWithinSteps(fast.outputs[0], ref.outputs[0], {0.03f, -128}, 1);
   total += ref.outputs[0].size();
   MESSAGE(differ << " of " << total << " outputs differ");
@@ -300,13 +309,10 @@ TEST_CASE("int8 Conv2D and FullyConnected: frost's VNNI kernels give the referen
     std::vector<float> x = Random(size_t(c.n * c.h * c.w * c.c), 61 + i, -2.0f, 2.5f);
     // Values past the input grid's ends and NaN (quantized to -128) too.
     x[0] = NAN, x[x.size() / 2] = 1e9f, x[x.size() - 1] = -INFINITY;
-    ModelBytes bytes = Int8ConvModel(c, wt);
-    RunResult ref = Run(bytes, x, c.n, /*reference=*/true);
     for (int threads : {1, 2}) {
       CAPTURE(threads);
-      RunResult fast = Run(bytes, x, c.n, /*reference=*/false, threads, ConvKernels::kAvx512);
-      CHECK(fast.kernels[0] == "Conv2D avx512vnni");
-      CHECK(fast.outputs[0] == ref.outputs[0]);
+      ExpectSameAsReference(Int8ConvModel(c, wt), x, c.n, threads, ConvKernels::kAvx512,
+                            "Conv2D avx512vnni");
     }
   }
   // FullyConnected: k a multiple of 4 (rows in place) or not (gathered, k padded).
@@ -315,10 +321,7 @@ TEST_CASE("int8 Conv2D and FullyConnected: frost's VNNI kernels give the referen
     const int64_t N = 5, O = 45;
     ModelBytes bytes = Int8FcModel(N, K, RandomWeights(O, K, 71), {0.02f, -3}, {0.03f, -100});
     const std::vector<float> x = Random(size_t(N * K), 73, -2.0f, 2.5f);
-    RunResult ref = Run(bytes, x, N, true);
-    RunResult fast = Run(bytes, x, N, false, 2, ConvKernels::kAvx512);
-    CHECK(fast.kernels[0] == "FullyConnected avx512vnni");
-    CHECK(fast.outputs[0] == ref.outputs[0]);
+    ExpectSameAsReference(bytes, x, N, 2, ConvKernels::kAvx512, "FullyConnected avx512vnni");
   }
   // A grouped convolution stays on XNNPACK.
   Int8Conv grouped;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/conv.hpp"
 
@@ -59,6 +60,43 @@ void Im2colRows(const ConvImage& im, const T* x, int64_t r0, int64_t rows, int64
   }
 }
 
+// Rows read in place, tap by tap: where each row's taps start (its top-left tap, which may lie
+// in the padding) and the offset of its image, for rows [r0, r0 + rows).
+struct RowOrigins {
+  std::vector<int64_t> iy0, ix0, image;
+
+  // The input value of row i's tap (ky, kx), channel 0 (an offset into x); -1: padding.
+  int64_t Tap(const ConvImage& im, int64_t i, int64_t ky, int64_t kx) const {
+    const ConvParams& p = *im.p;
+    const int64_t iy = iy0[i] + ky * p.dilation_h, ix = ix0[i] + kx * p.dilation_w;
+    const bool inside = iy >= 0 && iy < im.h && ix >= 0 && ix < im.w;
+    return inside ? image[i] + (iy * im.w + ix) * p.channels : -1;
+  }
+};
+// One per pool thread, grown to the largest block.
+inline const RowOrigins& OriginsOf(const ConvImage& im, int64_t r0, int64_t rows) {
+  thread_local RowOrigins o;
+  if (o.iy0.size() < size_t(rows)) {
+    o.iy0.resize(size_t(rows));
+    o.ix0.resize(size_t(rows));
+    o.image.resize(size_t(rows));
+  }
+  const ConvParams& p = *im.p;
+  for (int64_t i = 0; i < rows; ++i) {
+    const int64_t r = r0 + i;
+    o.iy0[i] = r / im.ow % im.oh * p.stride_h - p.pad_top;
+    o.ix0[i] = r % im.ow * p.stride_w - p.pad_left;
+    o.image[i] = r / (im.oh * im.ow) * im.h * im.w * p.channels;
+  }
+  return o;
+}
+
+// A 1x1 stride-1 unpadded convolution: the input's pixels are the rows of A as they are.
+inline bool ReadsRowsInPlace(const ConvParams& p, int64_t h, int64_t w, int64_t oh, int64_t ow) {
+  return p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
+         p.pad_left == 0 && oh == h && ow == w;
+}
+
 inline int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // The tasks of a convolution: blocks of `block_rows` rows (of m) times groups of
@@ -83,6 +121,24 @@ inline ConvTasks SplitConvTasks(int64_t m, int64_t mr, int64_t panels, int64_t m
   }
   t.groups = CeilDiv(panels, t.group_panels);
   return t;
+}
+
+// Task (block, group) of `t`: rows [r0, r0 + rows) of m, panels [p0, p1) of `panels`.
+struct ConvTask {
+  int64_t r0, rows, p0, p1;
+};
+inline ConvTask TaskOf(const ConvTasks& t, int64_t m, int64_t panels, size_t block, size_t group) {
+  const int64_t r0 = int64_t(block) * t.block_rows, p0 = int64_t(group) * t.group_panels;
+  return {r0, std::min(t.block_rows, m - r0), p0, std::min(p0 + t.group_panels, panels)};
+}
+
+// A buffer of `count` values for gathered rows: one per pool thread (and type), grown to the
+// largest block it has gathered.
+template <class T>
+T* GatherBuffer(int64_t count) {
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < size_t(count)) buffer.resize(size_t(count));
+  return buffer.data();
 }
 
 }  // namespace frost::kernels

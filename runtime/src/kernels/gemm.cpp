@@ -172,32 +172,23 @@ void GemmBlock(Isa isa, int64_t m, const float* const* rows, const PackedWeights
   const MicroKernel kernel = KernelFor(isa, w.type());
   const int64_t mr = MicroRows(isa);
   const size_t eb = w.type() == WeightType::kFloat16 ? 2 : 4;
-  const int64_t tiles = (m + mr - 1) / mr;
   for (int64_t p = p0; p < p1; ++p) {
     const int n = int(std::min(kPanelWidth, w.n() - p * kPanelWidth));
     const void* b = static_cast<const uint8_t*>(w.panel(p)) + size_t(k0 * kPanelWidth) * eb;
     const float* bias = first ? w.bias(p) : nullptr;
     float* c = out.c + p * kPanelWidth;
-    // Rows spread evenly over the fewest tiles (49 rows: 7 tiles of 7, not 6 of 8 and 1 of 1).
-    for (int64_t t = 0, i = 0; t < tiles; ++t) {
-      const int64_t count = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
+    ForEachTile(m, mr, [&](int64_t i, int64_t count) {
       kernel(int(count), n, kc, rows + i, b, c + i * out.ldc, out.ldc, bias, out.lo, out.hi, last);
-      i += count;
-    }
+    });
   }
 }
 
 void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
               int64_t p0, int64_t p1, const GemmOut& out) {
   const int64_t k = w.k();
-  thread_local std::vector<const float*> rows;  // per pool thread, grown to the largest m
-  if (rows.size() < size_t(m)) rows.resize(size_t(m));
-  for (int64_t k0 = 0; k0 < k || k0 == 0; k0 += kBlockK) {
-    const int64_t kc = std::min(kBlockK, k - k0);
-    for (int64_t i = 0; i < m; ++i) rows[size_t(i)] = a + i * lda + k0;
-    GemmBlock(isa, m, rows.data(), w, k0, kc, k0 == 0, k0 + kc >= k, p0, p1, out);
-    if (k == 0) break;
-  }
+  ForEachBlockOfK(m, a, lda, k, kBlockK, [&](const float* const* rows, int64_t k0, int64_t kc) {
+    GemmBlock(isa, m, rows, w, k0, kc, k0 == 0, k0 + kc >= k, p0, p1, out);
+  });
 }
 
 }  // namespace frost::kernels

@@ -108,21 +108,16 @@ void GemmInt8Block(int64_t m, const uint8_t* const* rows, int64_t taps, int64_t 
                    const PackedInt8Weights& w, int64_t k0, bool first, bool last, int64_t p0,
                    int64_t p1, const GemmInt8Out& out) {
 #if defined(FROST_X86_KERNELS)
-  const int64_t mr = kAvx512VnniRows;
-  const int64_t tiles = (m + mr - 1) / mr;
   for (int64_t p = p0; p < p1; ++p) {
     const int n = int(std::min(kPanelWidth, w.n() - p * kPanelWidth));
     const int8_t* b = w.panel(p) + k0 * kPanelWidth;
     const int32_t* bias = first ? w.bias(p) : nullptr;
     const Int8Epilogue epilogue{w.requantize(p), out.lo, out.hi, out.scale};
     float* c = out.c + p * kPanelWidth;
-    // Rows spread evenly over the fewest tiles, as GemmBlock does.
-    for (int64_t t = 0, i = 0; t < tiles; ++t) {
-      const int64_t count = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
+    ForEachTile(m, kAvx512VnniRows, [&](int64_t i, int64_t count) {
       MicroKernelAvx512Vnni(int(count), n, taps, kc / 4, rows + i, m, b, c + i * out.ldc,
                             out.ldc, bias, last ? &epilogue : nullptr);
-      i += count;
-    }
+    });
   }
 #endif
 }
@@ -130,14 +125,9 @@ void GemmInt8Block(int64_t m, const uint8_t* const* rows, int64_t taps, int64_t 
 void GemmInt8Rows(int64_t m, const uint8_t* a, int64_t lda, const PackedInt8Weights& w,
                   int64_t p0, int64_t p1, const GemmInt8Out& out) {
   const int64_t k = w.k4();
-  thread_local std::vector<const uint8_t*> rows;  // per pool thread, grown to the largest m
-  if (rows.size() < size_t(m)) rows.resize(size_t(m));
-  for (int64_t k0 = 0; k0 < k || k0 == 0; k0 += kBlockK8) {
-    const int64_t kc = std::min(kBlockK8, k - k0);
-    for (int64_t i = 0; i < m; ++i) rows[size_t(i)] = a + i * lda + k0;
-    GemmInt8Block(m, rows.data(), 1, kc, w, k0, k0 == 0, k0 + kc >= k, p0, p1, out);
-    if (k == 0) break;
-  }
+  ForEachBlockOfK(m, a, lda, k, kBlockK8, [&](const uint8_t* const* rows, int64_t k0, int64_t kc) {
+    GemmInt8Block(m, rows, 1, kc, w, k0, k0 == 0, k0 + kc >= k, p0, p1, out);
+  });
 }
 
 void QuantizeToUnsigned(const float* x, int64_t count, float inv_scale, float lo, float hi,

@@ -23,10 +23,7 @@ inline void LoadRow(const uint16_t* b, __m512* w0, __m512* w1) {
 template <int M, class B>
 inline void Tile(int n, int64_t kc, const float* const* a, const B* b, float* c,
                  int64_t ldc, const float* bias, float lo, float hi, bool last) {
-  const __mmask16 mask0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
-  const __mmask16 mask1 = n >= 32 ? __mmask16(0xFFFF)
-                          : n > 16 ? __mmask16((1u << (n - 16)) - 1)
-                                   : __mmask16(0);
+  const __mmask16 mask0 = ColumnMask(n, 0), mask1 = ColumnMask(n, 1);
   __m512 acc0[M], acc1[M];
   if (bias != nullptr) {
     const __m512 b0 = _mm512_load_ps(bias), b1 = _mm512_load_ps(bias + 16);
@@ -72,16 +69,7 @@ template <class B>
 void Dispatch(int m, int n, int64_t kc, const float* const* a, const void* bv, float* c,
               int64_t ldc, const float* bias, float lo, float hi, bool last) {
   const B* b = static_cast<const B*>(bv);
-  switch (m) {
-    case 1: return Tile<1>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 2: return Tile<2>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 3: return Tile<3>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 4: return Tile<4>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 5: return Tile<5>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 6: return Tile<6>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    case 7: return Tile<7>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-    default: return Tile<8>(n, kc, a, b, c, ldc, bias, lo, hi, last);
-  }
+  WithRows(m, [&](auto rows) { Tile<decltype(rows)::value>(n, kc, a, b, c, ldc, bias, lo, hi, last); });
 }
 static_assert(kAvx512Rows == 8);
 

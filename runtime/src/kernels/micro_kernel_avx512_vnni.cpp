@@ -22,21 +22,14 @@ template <int M>
 inline void Tile(int n, int64_t taps, int64_t kq, const uint8_t* const* a, int64_t a_stride,
                  const int8_t* b, float* c, int64_t ldc, const int32_t* bias,
                  const Int8Epilogue* last) {
-  const __mmask16 mask0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
-  const __mmask16 mask1 = n >= 32 ? __mmask16(0xFFFF)
-                          : n > 16 ? __mmask16((1u << (n - 16)) - 1)
-                                   : __mmask16(0);
+  const __mmask16 mask0 = ColumnMask(n, 0), mask1 = ColumnMask(n, 1);
+  // The sums start from the bias (first block of k) or from those the last block left in c.
   __m512i acc0[M], acc1[M];
-  if (bias != nullptr) {
-    const __m512i b0 = _mm512_load_si512(bias), b1 = _mm512_load_si512(bias + 16);
 #pragma GCC unroll 8
-    for (int i = 0; i < M; ++i) acc0[i] = b0, acc1[i] = b1;
-  } else {
-#pragma GCC unroll 8
-    for (int i = 0; i < M; ++i) {
-      acc0[i] = _mm512_maskz_loadu_epi32(mask0, c + i * ldc);
-      acc1[i] = _mm512_maskz_loadu_epi32(mask1, c + i * ldc + 16);
-    }
+  for (int i = 0; i < M; ++i) {
+    acc0[i] = bias ? _mm512_load_si512(bias) : _mm512_maskz_loadu_epi32(mask0, c + i * ldc);
+    acc1[i] = bias ? _mm512_load_si512(bias + 16)
+                   : _mm512_maskz_loadu_epi32(mask1, c + i * ldc + 16);
   }
   for (int64_t t = 0; t < taps; ++t) {
     const uint8_t* ap[M];
@@ -84,16 +77,7 @@ inline void Tile(int n, int64_t taps, int64_t kq, const uint8_t* const* a, int64
 void MicroKernelAvx512Vnni(int m, int n, int64_t taps, int64_t kq, const uint8_t* const* a,
                            int64_t a_stride, const int8_t* b, float* c, int64_t ldc,
                            const int32_t* bias, const Int8Epilogue* last) {
-  switch (m) {
-    case 1: return Tile<1>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    case 2: return Tile<2>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    case 3: return Tile<3>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    case 4: return Tile<4>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    case 5: return Tile<5>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    case 6: return Tile<6>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    case 7: return Tile<7>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-    default: return Tile<8>(n, taps, kq, a, a_stride, b, c, ldc, bias, last);
-  }
+  WithRows(m, [&](auto rows) { Tile<decltype(rows)::value>(n, taps, kq, a, a_stride, b, c, ldc, bias, last); });
 }
 static_assert(kAvx512VnniRows == 8);
 

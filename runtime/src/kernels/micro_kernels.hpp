@@ -8,12 +8,36 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace frost::kernels {
 
 using MicroKernel = void (*)(int m, int n, int64_t kc, const float* const* a, const void* b,
                              float* c, int64_t ldc, const float* bias, float lo, float hi,
                              bool last);
+
+// The AVX-512 kernels' store mask for vector `v` (columns 16 v to 16 v + 15) of a tile of
+// n columns.
+constexpr uint16_t ColumnMask(int n, int v) {
+  const int lanes = n - 16 * v;
+  return lanes >= 16 ? uint16_t(0xFFFF) : lanes > 0 ? uint16_t((1u << lanes) - 1) : uint16_t(0);
+}
+
+// Calls f(std::integral_constant<int, M>()) for M = m, 1 <= m <= 8 (8 for anything more):
+// the AVX-512 kernels' tiles are templates on their row count.
+template <class F>
+inline void WithRows(int m, F&& f) {
+  switch (m) {
+    case 1: return f(std::integral_constant<int, 1>());
+    case 2: return f(std::integral_constant<int, 2>());
+    case 3: return f(std::integral_constant<int, 3>());
+    case 4: return f(std::integral_constant<int, 4>());
+    case 5: return f(std::integral_constant<int, 5>());
+    case 6: return f(std::integral_constant<int, 6>());
+    case 7: return f(std::integral_constant<int, 7>());
+    default: return f(std::integral_constant<int, 8>());
+  }
+}
 
 constexpr int kAvx512Rows = 8;
 constexpr int kAvx2Rows = 4;

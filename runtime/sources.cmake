@@ -10,7 +10,9 @@ set(FROST_RUNTIME_SOURCES
   src/shape.cpp
   src/xnn_util.cpp
   src/kernels/conv.cpp
+  src/kernels/conv_int8.cpp
   src/kernels/gemm.cpp
+  src/kernels/gemm_int8.cpp
   src/ops/binary.cpp
   src/ops/concat.cpp
   src/ops/conv2d.cpp
@@ -39,10 +41,13 @@ list(APPEND FROST_RUNTIME_SOURCES
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   list(APPEND FROST_RUNTIME_SOURCES
     src/kernels/micro_kernel_avx2.cpp
-    src/kernels/micro_kernel_avx512.cpp)
+    src/kernels/micro_kernel_avx512.cpp
+    src/kernels/micro_kernel_avx512_vnni.cpp)
   set_source_files_properties(src/kernels/micro_kernel_avx2.cpp
     PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c")
   set_source_files_properties(src/kernels/micro_kernel_avx512.cpp
     PROPERTIES COMPILE_OPTIONS "-mavx512f;-mfma;-mf16c")
+  set_source_files_properties(src/kernels/micro_kernel_avx512_vnni.cpp
+    PROPERTIES COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vnni")
   set(FROST_X86_KERNELS ON)
 endif()

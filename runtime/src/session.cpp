@@ -9,6 +9,7 @@
 
 #include "frost/half.hpp"
 #include "graph_shapes.hpp"
+#include "kernels/gemm_int8.hpp"
 #include "memory_plan.hpp"
 #include "model_impl.hpp"
 #include "ops/registry.hpp"
@@ -123,6 +124,8 @@ bool KernelsAvailable(ConvKernels k) {
   }
   return true;
 }
+
+bool Int8KernelsAvailable() { return kernels::CpuSupportsAvx512Vnni(); }
 
 struct Session::Impl {
   std::shared_ptr<const Model> model;

@@ -69,6 +69,21 @@ ModelBytes Int8ConvModel(const Int8Conv& c, const Weights& wt) {
   return b.Finish();
 }
 
+// FullyConnected [n, k] -> [n, o] with ReLU (o = wt.scales.size()).
+ModelBytes Int8FcModel(int64_t n, int64_t k, const Weights& wt, Grid in, Grid out) {
+  const int64_t o = int64_t(wt.scales.size());
+  ModelBuilder b;
+  int x = b.Input("x", {n, k});
+  b.SetQuantization(x, {in.scale}, {in.zero_point});
+  int w = b.ConstantInt8("w", {o, k}, wt.q, wt.scales, std::vector<int64_t>(size_t(o), 0), 0);
+  int bias = b.Constant("b", {o}, wt.bias);
+  auto fused = MakeFused(b.fbb(), schema::FusedActivation::RELU);
+  int y = b.AddOp("fc", schema::CreateFullyConnected(b.fbb(), fused), {x, w, bias}, {n, o});
+  b.SetQuantization(y, {out.scale}, {out.zero_point});
+  b.Output(y);
+  return b.Finish();
+}
+
 // The op simulated in double precision on dequantized values: the input rounded onto its
 // grid, weights w_q * s_w, the sum, bias and clamp, then rounded onto the output grid.
 std::vector<float> SimulateConv(const Int8Conv& c, const Weights& wt, const std::vector<float>& x) {
@@ -117,11 +132,27 @@ size_t ExpectWithinSteps(const std::vector<float>& a, const std::vector<float>& 
   return differ;
 }
 
-RunResult Run(const ModelBytes& bytes, const std::vector<float>& x, int64_t batch, bool reference) {
-  RunResult r = RunModel(bytes, {x}, batch, reference);
+RunResult Run(const ModelBytes& bytes, const std::vector<float>& x, int64_t batch, bool reference,
+              int threads = 1, ConvKernels kernels = ConvKernels::kAuto) {
+  RunResult r = RunModel(bytes, {x}, batch, reference, threads, kernels);
   REQUIRE_MESSAGE(r.status.ok(), r.status.message());
   return r;
 }
+
+// Runs `bytes` on the reference kernels and on `kernels`, which must run op 0 on `backend`
+// and give exactly the reference's values; returns the fast run.
+RunResult ExpectSameAsReference(const ModelBytes& bytes, const std::vector<float>& x,
+                                int64_t batch, int threads, ConvKernels kernels,
+                                const std::string& backend) {
+  RunResult ref = Run(bytes, x, batch, /*reference=*/true);
+  RunResult fast = Run(bytes, x, batch, /*reference=*/false, threads, kernels);
+  CHECK(fast.kernels[0] == backend);
+  CHECK(fast.outputs[0] == ref.outputs[0]);
+  return fast;
+}
+
+// The backend a session with ConvKernels::kAuto runs int8 ops on, on this CPU.
+std::string AutoInt8Backend() { return Int8KernelsAvailable() ? "avx512vnni" : "xnnpack"; }
 
 TEST_CASE("int8 FullyConnected by hand") {
   // x = {1.0, -0.6} on grid (0.5, 1) -> q {3, 0} -> q - z {2, -1}.
@@ -139,7 +170,7 @@ TEST_CASE("int8 FullyConnected by hand") {
   for (bool reference : {true, false}) {
     RunResult r = Run(bytes, {1.0f, -0.6f}, 1, reference);
     CHECK(r.outputs[0] == std::vector<float>{2.25f, 0.25f});
-    CHECK(r.kernels[0] == (reference ? "FullyConnected reference" : "FullyConnected xnnpack"));
+    CHECK(r.kernels[0] == "FullyConnected " + (reference ? "reference" : AutoInt8Backend()));
   }
 }
 
@@ -224,36 +255,80 @@ TEST_CASE("int8 Conv2D and FullyConnected: XNNPACK gives the reference's values 
     const Int8Conv& c = cases[i];
     const Weights wt = RandomWeights(c.o, c.kh * c.kw * c.group_in(), 21 + i);
     const std::vector<float> x = Random(size_t(c.n * c.h * c.w * c.c), 31 + i, -2.0f, 2.5f);
-    ModelBytes bytes = Int8ConvModel(c, wt);
-    RunResult ref = Run(bytes, x, c.n, /*reference=*/true);
-    RunResult fast = Run(bytes, x, c.n, /*reference=*/false);
-    CHECK(fast.kernels[0] == "Conv2D xnnpack");
-    CHECK(fast.outputs[0] == ref.outputs[0]);
+    RunResult ref = Run(Int8ConvModel(c, wt), x, c.n, /*reference=*/true);
+    RunResult fast = ExpectSameAsReference(Int8ConvModel(c, wt), x, c.n, 1, ConvKernels::kXnnpack,
+                                           "Conv2D xnnpack");
     differ += ExpectWithinSteps(fast.outputs[0], ref.outputs[0], c.out, 1);
     total += ref.outputs[0].size();
   }
   // Fully connected through the 1x1 convolution, batch 4.
   const int64_t K = 70, O = 33, N = 4;
-  const Weights wt = RandomWeights(O, K, 41);
-  ModelBuilder b;
-  int x = b.Input("x", {N, K});
-  b.SetQuantization(x, {0.02f}, {-3});
-  int w = b.ConstantInt8("w", {O, K}, wt.q, wt.scales, std::vector<int64_t>(O, 0), 0);
-  int bias = b.Constant("b", {O}, wt.bias);
-  auto fused = MakeFused(b.fbb(), schema::FusedActivation::RELU);
-  int y = b.AddOp("fc", schema::CreateFullyConnected(b.fbb(), fused), {x, w, bias}, {N, O});
-  b.SetQuantization(y, {0.03f}, {-128});
-  b.Output(y);
-  ModelBytes bytes = b.Finish();
+  ModelBytes bytes = Int8FcModel(N, K, RandomWeights(O, K, 41), {0.02f, -3}, {0.03f, -128});
   const std::vector<float> xs = Random(size_t(N * K), 43, -2.0f, 2.5f);
   RunResult ref = Run(bytes, xs, N, true);
-  RunResult fast = Run(bytes, xs, N, false);
-  CHECK(fast.kernels[0] == "FullyConnected xnnpack");
-  CHECK(fast.outputs[0] == ref.outputs[0]);
+  RunResult fast = ExpectSameAsReference(bytes, xs, N, 1, ConvKernels::kXnnpack,
+                                         "FullyConnected xnnpack");
   differ += ExpectWithinSteps(fast.outputs[0], ref.outputs[0], {0.03f, -128}, 1);
   total += ref.outputs[0].size();
   MESSAGE(differ << " of " << total << " outputs differ");
   CHECK(differ == 0);
+}
+
+TEST_CASE("int8 Conv2D and FullyConnected: frost's VNNI kernels give the reference's values exactly") {
+  if (!Int8KernelsAvailable()) {
+    MESSAGE("skipped: this CPU has no AVX-512 VNNI");
+    return;
+  }
+  // Every way rows reach the GEMM: in place (1x1), per tap (channels a multiple of 4, >= 16),
+  // gathered (3, 8 or 19 channels); output channels that leave part of a 32-wide panel; k in
+  // several blocks (1040 channels 1x1; 300 x 9 taps, three taps a block; 1100 channels, each
+  // tap in two parts); more rows than one task; zero points at the ends of the range.
+  std::vector<Int8Conv> cases(12);
+  cases[0].c = 64, cases[0].o = 48, cases[0].h = cases[0].w = 20, cases[0].n = 2;
+  cases[1].c = 19, cases[1].o = 21, cases[1].stride = 2, cases[1].fused = schema::FusedActivation::RELU;
+  cases[2].c = 3, cases[2].o = 16, cases[2].h = cases[2].w = 12, cases[2].in = {0.03f, -20};
+  cases[2].kh = cases[2].kw = 7, cases[2].stride = 2, cases[2].pad = 3;
+  cases[3].n = 3, cases[3].c = 64, cases[3].o = 40, cases[3].kh = cases[3].kw = 1, cases[3].pad = 0;
+  cases[4].c = 32, cases[4].o = 64, cases[4].kh = cases[4].kw = 1, cases[4].pad = 0;
+  cases[4].stride = 2, cases[4].h = cases[4].w = 9;
+  cases[5].c = 16, cases[5].o = 33, cases[5].dilation = 2, cases[5].pad = 2, cases[5].bias = false;
+  cases[5].in = {0.02f, 127}, cases[5].out = {0.04f, 127};
+  cases[6].c = 8, cases[6].o = 7, cases[6].in = {0.02f, -128};
+  cases[6].fused = schema::FusedActivation::CLIP, cases[6].clip_min = -0.3f, cases[6].clip_max = 0.4f;
+  cases[7].c = 1040, cases[7].o = 35, cases[7].kh = cases[7].kw = 1, cases[7].pad = 0;
+  cases[7].h = cases[7].w = 3;
+  cases[8].c = 300, cases[8].o = 32, cases[8].h = cases[8].w = 4;
+  cases[9].c = 1100, cases[9].o = 20, cases[9].h = cases[9].w = 3, cases[9].in = {0.01f, -60};
+  cases[10].c = 128, cases[10].o = 130, cases[10].h = cases[10].w = 7, cases[10].stride = 2;
+  cases[10].fused = schema::FusedActivation::RELU, cases[10].out = {0.01f, -128};
+  cases[11].c = 4, cases[11].o = 5, cases[11].kh = 1, cases[11].kw = 3, cases[11].pad = 1;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(i);
+    const Int8Conv& c = cases[i];
+    const Weights wt = RandomWeights(c.o, c.kh * c.kw * c.group_in(), 51 + i);
+    std::vector<float> x = Random(size_t(c.n * c.h * c.w * c.c), 61 + i, -2.0f, 2.5f);
+    // Values past the input grid's ends and NaN (quantized to -128) too.
+    x[0] = NAN, x[x.size() / 2] = 1e9f, x[x.size() - 1] = -INFINITY;
+    for (int threads : {1, 2}) {
+      CAPTURE(threads);
+      ExpectSameAsReference(Int8ConvModel(c, wt), x, c.n, threads, ConvKernels::kAvx512,
+                            "Conv2D avx512vnni");
+    }
+  }
+  // FullyConnected: k a multiple of 4 (rows in place) or not (gathered, k padded).
+  for (int64_t K : {64, 70, 2050}) {
+    CAPTURE(K);
+    const int64_t N = 5, O = 45;
+    ModelBytes bytes = Int8FcModel(N, K, RandomWeights(O, K, 71), {0.02f, -3}, {0.03f, -100});
+    const std::vector<float> x = Random(size_t(N * K), 73, -2.0f, 2.5f);
+    ExpectSameAsReference(bytes, x, N, 2, ConvKernels::kAvx512, "FullyConnected avx512vnni");
+  }
+  // A grouped convolution stays on XNNPACK.
+  Int8Conv grouped;
+  grouped.c = 8, grouped.o = 8, grouped.groups = 2;
+  ModelBytes bytes = Int8ConvModel(grouped, RandomWeights(8, 9 * 4, 81));
+  const std::vector<float> x = Random(size_t(grouped.h * grouped.w * 8), 83);
+  CHECK(Run(bytes, x, 1, false, 1, ConvKernels::kAvx512).kernels[0] == "Conv2D xnnpack");
 }
 
 TEST_CASE("int8 ops: malformed quantization is a clear error") {

@@ -115,6 +115,11 @@ enum class ConvKernels { kAuto, kXnnpack, kAvx2, kAvx512 };
 // Whether this CPU can run `kernels` (kAuto and kXnnpack: always).
 bool KernelsAvailable(ConvKernels kernels);
 
+// Quantized (int8) Conv2D and FullyConnected run on frost's own int8 kernels where the
+// AVX-512 ones are chosen (kAuto or kAvx512) and this CPU has AVX-512 VNNI, which this tells;
+// else on XNNPACK's.
+bool Int8KernelsAvailable();
+
 struct SessionOptions {
   int threads = 1;          // 0 = all cores
   bool reference = false;   // run the plain C++ reference kernels only (the judge of correctness)

@@ -169,13 +169,13 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
   const MicroKernel kernel = KernelFor(isa, w.type());
   const int64_t mr = MicroRows(isa);
   const size_t eb = w.type() == WeightType::kFloat16 ? 2 : 4;
-  const int64_t tiles = (m + mr - 1) / mr;
   auto block = [&](int64_t p, int64_t k) {
     return static_cast<const char*>(w.panel(p)) + size_t(k * kPanelWidth) * eb;
   };
   // While the tiles of one panel run, the block the next panel needs (or the first panel's
-  // next k block) is fetched into L2, its lines shared out over the tiles: weights that come
-  // from memory (each late-layer weight is read once per run) then arrive ahead of time.
+  // next k block) is fetched into L2, its lines shared out over the tiles by their rows:
+  // weights that come from memory (each late-layer weight is read once per run) then arrive
+  // ahead of time.
   const int64_t block_lines = int64_t(size_t(kc * kPanelWidth) * eb / 64);
   for (int64_t p = p0; p < p1; ++p) {
     const int n = int(std::min(kPanelWidth, w.n() - p * kPanelWidth));
@@ -183,10 +183,8 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
     const char* next = p + 1 < p1 ? block(p + 1, k0) : k0 + kc < w.k() ? block(p0, k0 + kc) : nullptr;
     const float* bias = first ? w.bias(p) : nullptr;
     float* c = out.c + p * kPanelWidth;
-    // Rows spread evenly over the fewest tiles (49 rows: 7 tiles of 7, not 6 of 8 and 1 of 1).
-    for (int64_t t = 0, i = 0; t < tiles; ++t) {
-      const int64_t count = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
-      const int64_t line0 = block_lines * t / tiles, line1 = block_lines * (t + 1) / tiles;
+    ForEachTile(m, mr, [&](int64_t i, int64_t count) {
+      const int64_t line0 = block_lines * i / m, line1 = block_lines * (i + count) / m;
       MicroTile tile;
       tile.m = int(count);
       tile.n = n;
@@ -204,23 +202,17 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
       tile.next = next != nullptr ? next + line0 * 64 : nullptr;
       tile.next_lines = next != nullptr ? std::min(line1 - line0, kc) : 0;
       kernel(tile);
-      i += count;
-    }
+    });
   }
 }
 
 void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,
               int64_t p0, int64_t p1, const GemmOut& out) {
   const int64_t k = w.k();
-  thread_local std::vector<const float*> rows;  // per pool thread, grown to the largest m
-  if (rows.size() < size_t(m)) rows.resize(size_t(m));
-  for (int64_t k0 = 0; k0 < k || k0 == 0; k0 += kBlockK) {
-    const int64_t kc = std::min(kBlockK, k - k0);
-    for (int64_t i = 0; i < m; ++i) rows[size_t(i)] = a + i * lda + k0;
-    GemmBlock(isa, m, {rows.data(), 0, std::max<int64_t>(kc, 1)}, w, k0, kc, k0 == 0,
-              k0 + kc >= k, p0, p1, out);
-    if (k == 0) break;
-  }
+  ForEachBlockOfK(m, a, lda, k, kBlockK, [&](const float* const* rows, int64_t k0, int64_t kc) {
+    GemmBlock(isa, m, {rows, 0, std::max<int64_t>(kc, 1)}, w, k0, kc, k0 == 0, k0 + kc >= k, p0,
+              p1, out);
+  });
 }
 
 }  // namespace frost::kernels

@@ -8,10 +8,12 @@
 
 #include <pthreadpool.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "frost/panels.hpp"
 
@@ -116,6 +118,32 @@ struct GemmRowPointers {
 // `first`: C starts from the bias; `last`: C is clamped.
 void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights& w, int64_t k0,
                int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out);
+
+// Calls tile(i, count) for rows [0, m) spread evenly over the fewest tiles of at most `mr`
+// rows (49 rows: 7 tiles of 7, not 6 of 8 and 1 of 1).
+template <class Tile>
+void ForEachTile(int64_t m, int64_t mr, Tile tile) {
+  const int64_t tiles = (m + mr - 1) / mr;
+  for (int64_t t = 0, i = 0; t < tiles; ++t) {
+    const int64_t count = (m - i) / (tiles - t) + ((m - i) % (tiles - t) != 0);
+    tile(i, count);
+    i += count;
+  }
+}
+
+// Calls block(rows, k0, kc) for every block [k0, k0 + kc) of at most `block_k` values of k
+// (one empty block when k is 0), rows[i] pointing at a + i * lda + k0 for i < m.
+template <class T, class Block>
+void ForEachBlockOfK(int64_t m, const T* a, int64_t lda, int64_t k, int64_t block_k, Block block) {
+  thread_local std::vector<const T*> rows;  // per pool thread, grown to the largest m
+  if (rows.size() < size_t(m)) rows.resize(size_t(m));
+  for (int64_t k0 = 0; k0 < k || k0 == 0; k0 += block_k) {
+    const int64_t kc = std::min(block_k, k - k0);
+    for (int64_t i = 0; i < m; ++i) rows[size_t(i)] = a + i * lda + k0;
+    block(rows.data(), k0, kc);
+    if (k == 0) break;
+  }
+}
 
 // Every block of k for A row-major (row i at a + i * lda), rows [0, m), panels [p0, p1).
 void GemmRows(Isa isa, int64_t m, const float* a, int64_t lda, const PackedWeights& w,

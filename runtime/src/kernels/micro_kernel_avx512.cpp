@@ -29,10 +29,7 @@ inline void Tile(const MicroTile& t) {
   float* c = t.c;
   const int64_t ldc = t.ldc;
   const float* bias = t.bias;
-  const __mmask16 mask0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
-  const __mmask16 mask1 = n >= 32 ? __mmask16(0xFFFF)
-                          : n > 16 ? __mmask16((1u << (n - 16)) - 1)
-                                   : __mmask16(0);
+  const __mmask16 mask0 = ColumnMask(n, 0), mask1 = ColumnMask(n, 1);
   __m512 acc0[M], acc1[M];
   if (bias != nullptr) {
     const __m512 b0 = _mm512_load_ps(bias), b1 = _mm512_load_ps(bias + 16);
@@ -88,16 +85,7 @@ inline void Tile(const MicroTile& t) {
 
 template <class B>
 void Dispatch(const MicroTile& t) {
-  switch (t.m) {
-    case 1: return Tile<1, B>(t);
-    case 2: return Tile<2, B>(t);
-    case 3: return Tile<3, B>(t);
-    case 4: return Tile<4, B>(t);
-    case 5: return Tile<5, B>(t);
-    case 6: return Tile<6, B>(t);
-    case 7: return Tile<7, B>(t);
-    default: return Tile<8, B>(t);
-  }
+  WithRows(t.m, [&](auto rows) { Tile<decltype(rows)::value, B>(t); });
 }
 static_assert(kAvx512Rows == 8);
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace frost::kernels {
 
@@ -32,6 +33,29 @@ struct MicroTile {
 
 using MicroKernel = void (*)(const MicroTile& tile);
 
+// The AVX-512 kernels' store mask for vector `v` (columns 16 v to 16 v + 15) of a tile of
+// n columns.
+constexpr uint16_t ColumnMask(int n, int v) {
+  const int lanes = n - 16 * v;
+  return lanes >= 16 ? uint16_t(0xFFFF) : lanes > 0 ? uint16_t((1u << lanes) - 1) : uint16_t(0);
+}
+
+// Calls f(std::integral_constant<int, M>()) for M = m, 1 <= m <= 8 (8 for anything more):
+// the AVX-512 kernels' tiles are templates on their row count.
+template <class F>
+inline void WithRows(int m, F&& f) {
+  switch (m) {
+    case 1: return f(std::integral_constant<int, 1>());
+    case 2: return f(std::integral_constant<int, 2>());
+    case 3: return f(std::integral_constant<int, 3>());
+    case 4: return f(std::integral_constant<int, 4>());
+    case 5: return f(std::integral_constant<int, 5>());
+    case 6: return f(std::integral_constant<int, 6>());
+    case 7: return f(std::integral_constant<int, 7>());
+    default: return f(std::integral_constant<int, 8>());
+  }
+}
+
 constexpr int kAvx512Rows = 8;
 constexpr int kAvx2Rows = 4;
 
@@ -39,5 +63,22 @@ void MicroKernelAvx512F32(const MicroTile& tile);
 void MicroKernelAvx512F16(const MicroTile& tile);
 void MicroKernelAvx2F32(const MicroTile& tile);
 void MicroKernelAvx2F16(const MicroTile& tile);
+
+// The int8 micro-kernel behind GemmInt8Block (gemm_int8.hpp), AVX-512 VNNI: a tile of
+// m <= kAvx512VnniRows rows and n <= 32 columns over `taps` runs of kq quads (4 k values):
+// a[t * a_stride + i] points at row i's first value of run t; b at the panel's first quad.
+// The int32 sums start from `bias` (when not nullptr) or from c (int32, left by the previous
+// block); with `last` the float output is written, else the sums are stored back into c.
+struct Int8Epilogue {
+  const float* requantize;  // the panel's 32 factors m[o]
+  float lo, hi, scale;
+};
+constexpr int kAvx512VnniRows = 8;
+void MicroKernelAvx512Vnni(int m, int n, int64_t taps, int64_t kq, const uint8_t* const* a,
+                           int64_t a_stride, const int8_t* b, float* c, int64_t ldc,
+                           const int32_t* bias, const Int8Epilogue* last);
+// gemm_int8.hpp's QuantizeToUnsigned, vectorised.
+void QuantizeToUnsignedAvx512(const float* x, int64_t count, float inv_scale, float lo, float hi,
+                              int32_t shift, uint8_t* u);
 
 }  // namespace frost::kernels

@@ -55,7 +55,7 @@ class Conv2DInt8Kernel : public Int8Kernel {
     g.groups = a_.groups();
     g.channels = channels_;
     g.out_channels = weight_shape_[0];
-    return InitFast(g, args.reference);
+    return InitFast(g, args);
   }
 
  private:

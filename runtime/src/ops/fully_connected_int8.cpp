@@ -32,7 +32,7 @@ class FullyConnectedInt8Kernel : public Int8Kernel {
     ConvGeometry g;  // 1x1, stride 1, no padding
     g.channels = in_channels_;
     g.out_channels = p_.out_channels;
-    return InitFast(g, args.reference);
+    return InitFast(g, args);
   }
 
  private:

@@ -141,9 +141,58 @@ Status XnnInt8Conv::Run(pthreadpool_t pool) {
   return XnnStatus(xnn_run_operator(to_float_.get(), pool), "dequantize output");
 }
 
+Status OwnInt8Conv::Create(const Int8Params& p, const ConvGeometry& g, const KernelArgs& args) {
+  input_ = p.input;
+  lo_ = float(p.out_min - p.output.zero_point);
+  hi_ = float(p.out_max - p.output.zero_point);
+  scale_ = p.output.scale;
+  params_.kh = g.kernel_h, params_.kw = g.kernel_w;
+  params_.stride_h = g.stride_h, params_.stride_w = g.stride_w;
+  params_.dilation_h = g.dilation_h, params_.dilation_w = g.dilation_w;
+  params_.pad_top = g.pad_top, params_.pad_left = g.pad_left;
+  params_.channels = g.channels;
+  const int64_t k = g.kernel_h * g.kernel_w * g.channels;
+  auto consumed = [&](int64_t row0, int64_t rows) {
+    if (args.release) args.release(p.weight + row0 * k, size_t(rows * k));
+  };
+  packed_ = kernels::PackedInt8Weights::Pack(p.weight, g.out_channels, k, p.bias.data(),
+                                             p.requantize.data(), p.input.zero_point, consumed,
+                                             args.threadpool);
+  if (packed_ == nullptr) return Status::Error("out of memory packing the int8 weight");
+  return Status::Ok();
+}
+
+size_t OwnInt8Conv::ScratchBytes(int64_t input_elements) const {
+  return RoundUp(uint64_t(input_elements), 64);
+}
+
+void OwnInt8Conv::Run(const float* input, int64_t batch, int64_t height, int64_t width,
+                      int64_t out_height, int64_t out_width, float* output, void* scratch,
+                      pthreadpool_t pool) const {
+  auto* u = static_cast<uint8_t*>(scratch);
+  const int32_t shift = input_.zero_point + 128;
+  kernels::QuantizeToUnsigned(input, batch * height * width * params_.channels, input_.inv_scale,
+                              float(-128 - input_.zero_point), float(127 - input_.zero_point),
+                              shift, u);
+  const kernels::GemmInt8Out out{output, packed_->n(), lo_, hi_, scale_};
+  kernels::ConvInt8(params_, *packed_, u, uint8_t(shift), batch, height, width, out_height,
+                    out_width, out, pool);
+}
+
+Status Int8Kernel::InitFast(const ConvGeometry& g, const KernelArgs& args) {
+  if (args.reference) return Status::Ok();
+  if (g.groups == 1 && args.isa == kernels::Isa::kAvx512 && kernels::CpuSupportsAvx512Vnni()) {
+    if (auto s = own_.Create(p_, g, args); !s) return s;
+    own_ready_ = true;
+    return Status::Ok();
+  }
+  return xnn_.Create(p_, g, &xnn_ready_);
+}
+
 size_t Int8Kernel::ScratchBytes(const KernelIo& io) const {
   const int64_t in = ElementCount(io.input_shapes[0]);
   int64_t n, h, w;
+  if (own_ready_ && ImageDims(io, &n, &h, &w)) return own_.ScratchBytes(in);
   if (xnn_ready_ && ImageDims(io, &n, &h, &w)) {
     return xnn_.ScratchBytes(in, ElementCount(io.output_shape));
   }
@@ -152,24 +201,50 @@ size_t Int8Kernel::ScratchBytes(const KernelIo& io) const {
 
 Status Int8Kernel::Setup(const KernelIo& io) {
   io_ = io;
-  fast_ = false;
+  path_ = Path::kReference;
   int64_t n, h, w;
-  if (!xnn_ready_ || !ImageDims(io, &n, &h, &w)) return Status::Ok();
+  if (!ImageDims(io, &n, &h, &w)) return Status::Ok();
+  if (own_ready_) {
+    path_ = Path::kOwn;
+    return Status::Ok();
+  }
+  if (!xnn_ready_) return Status::Ok();
   if (auto s = xnn_.Setup(n, h, w, io.inputs[0], ElementCount(io.output_shape), io.output,
                           io.scratch, io.threadpool);
       !s) {
     return s;
   }
-  fast_ = true;
+  path_ = Path::kXnnpack;
   return Status::Ok();
 }
 
 Status Int8Kernel::Run() {
-  if (fast_) return xnn_.Run(io_.threadpool);
+  switch (path_) {
+    case Path::kXnnpack: return xnn_.Run(io_.threadpool);
+    case Path::kOwn: {
+      int64_t n, h, w;
+      ImageDims(io_, &n, &h, &w);
+      // Conv2D's output is [N, OH, OW, O]; FullyConnected's [N, O] is an N x 1 x 1 image.
+      const Shape& y = io_.output_shape;
+      const int64_t oh = y.size() == 4 ? y[1] : 1, ow = y.size() == 4 ? y[2] : 1;
+      own_.Run(io_.inputs[0], n, h, w, oh, ow, io_.output, io_.scratch, io_.threadpool);
+      return Status::Ok();
+    }
+    case Path::kReference: break;
+  }
   auto* xq = static_cast<int8_t*>(io_.scratch);
   QuantizeArray(io_.inputs[0], size_t(ElementCount(io_.input_shapes[0])), p_.input, xq);
   RunReference(xq);
   return Status::Ok();
+}
+
+const char* Int8Kernel::backend() const {
+  switch (path_) {
+    case Path::kXnnpack: return "xnnpack";
+    case Path::kOwn: return "avx512vnni";
+    case Path::kReference: break;
+  }
+  return "reference";
 }
 
 }  // namespace frost::ops

@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/conv_int8.hpp"
 #include "ops/fused.hpp"
 #include "ops/op.hpp"
 #include "xnn_util.hpp"
@@ -97,19 +98,38 @@ class XnnInt8Conv {
   XnnOperator to_int8_, conv_, to_float_;
 };
 
-// What the int8 Conv2D and FullyConnected kernels share: their params, the XNNPACK path, and
-// for the reference path the input quantized into the session's scratch.
+// frost's own fast path (kernels/conv_int8.hpp, AVX-512 VNNI): the weights packed once, the
+// input quantized to unsigned bytes into the session's scratch, the output written as float
+// by the GEMM's epilogue. Same values as the reference, bit for bit.
+class OwnInt8Conv {
+ public:
+  // Packs p's weights for `g` (one group) on `args`' threads, dropping their file pages.
+  Status Create(const Int8Params& p, const ConvGeometry& g, const KernelArgs& args);
+  size_t ScratchBytes(int64_t input_elements) const;
+  void Run(const float* input, int64_t batch, int64_t height, int64_t width, int64_t out_height,
+           int64_t out_width, float* output, void* scratch, pthreadpool_t pool) const;
+
+ private:
+  QuantParams input_;
+  float lo_ = 0, hi_ = 0, scale_ = 1;  // the output clamp and grid, for the epilogue
+  kernels::ConvParams params_;
+  std::unique_ptr<kernels::PackedInt8Weights> packed_;
+};
+
+// What the int8 Conv2D and FullyConnected kernels share: their params, the fast paths
+// (frost's own on a CPU with AVX-512 VNNI, else XNNPACK's), and for the reference path the
+// input quantized into the session's scratch.
 class Int8Kernel : public Kernel {
  public:
   size_t ScratchBytes(const KernelIo& io) const override;
   Status Setup(const KernelIo& io) override;
   Status Run() override;
+  const char* backend() const override;
 
  protected:
-  // Creates the XNNPACK path for `g`, unless `reference` or XNNPACK declines.
-  Status InitFast(const ConvGeometry& g, bool reference) {
-    return reference ? Status::Ok() : xnn_.Create(p_, g, &xnn_ready_);
-  }
+  // Creates a fast path for `g`, unless args.reference: frost's own where the session chose
+  // AVX-512 and the CPU has VNNI (one group), else XNNPACK's unless it declines.
+  Status InitFast(const ConvGeometry& g, const KernelArgs& args);
   // The input as the convolution's N x H x W image; false: the reference kernel must run.
   virtual bool ImageDims(const KernelIo& io, int64_t* n, int64_t* h, int64_t* w) const = 0;
   // The reference kernel for io_, on the input already quantized into `xq`.
@@ -119,8 +139,12 @@ class Int8Kernel : public Kernel {
   KernelIo io_;
 
  private:
+  enum class Path { kReference, kXnnpack, kOwn };
+  Path path_ = Path::kReference;  // what Setup chose
   XnnInt8Conv xnn_;
   bool xnn_ready_ = false;
+  OwnInt8Conv own_;
+  bool own_ready_ = false;
 };
 
 // Kernels for Conv2D / FullyConnected with an INT8 weight (conv2d_int8.cpp,

@@ -11,8 +11,9 @@ namespace {
 
 // A conv with at least this many input channels reads A in place, tap by tap ("implicit
 // im2col": each k block is one tap's channels, each row a pointer into the input, or into
-// zeros for padding). Fewer channels (an RGB stem) would make k blocks too short: those rows
-// are gathered (im2col) per task into a buffer of at most kIm2colBytes.
+// zeros for padding). Fewer channels (an RGB stem) would make k blocks too short: those read
+// whole tap rows in place (RunsGemm) or, with dilation, gather their rows (im2col) per task
+// into a buffer of at most kIm2colBytes.
 constexpr int64_t kImplicitMinChannels = 32;
 
 alignas(64) const float kZeros[kBlockK] = {};
@@ -25,7 +26,7 @@ struct Job {
   int64_t h, w_in, oh, ow;
   float* y;
   float lo, hi;
-  enum class A { kDirect, kImplicit, kGathered } a;
+  enum class A { kDirect, kImplicit, kRuns, kGathered } a;
   int64_t m;             // rows of A: batch * oh * ow
   ConvTasks tasks;
 };
@@ -64,12 +65,47 @@ void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1
   }
 }
 
+// Rows [r0, r0 + rows) of a conv with few channels (an RGB stem): one tap row of a pixel's
+// window (kw taps of C channels) is kw * C consecutive input values, read in place as one
+// segment of k; a window that overhangs the image's left or right edge is gathered (im2col),
+// and tap rows above or below the image read zeros. (Gathering every row cost the ResNet stem
+// a third of its time.)
+void RunsGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1,
+              const GemmOut& out) {
+  const ConvParams& p = *j.p;
+  const int64_t run = p.kw * p.channels, K = j.w->k();
+  const ConvImage im{j.p, j.h, j.w_in, j.oh, j.ow};
+  const RowOrigins& origins = OriginsOf(im, r0, rows);
+  thread_local std::vector<const float*> ptrs;  // [ky][row], per pool thread
+  if (ptrs.size() < size_t(rows * p.kh)) ptrs.resize(size_t(rows * p.kh));
+  float* gathered = GatherBuffer<float>(rows * K);
+  for (int64_t i = 0; i < rows; ++i) {
+    if (origins.ix0[i] < 0 || origins.ix0[i] + p.kw > j.w_in) {
+      Im2colRows(im, j.x, r0 + i, 1, K, 0.0f, gathered);
+      for (int64_t ky = 0; ky < p.kh; ++ky) ptrs[ky * rows + i] = gathered + ky * run;
+      gathered += K;
+      continue;
+    }
+    for (int64_t ky = 0; ky < p.kh; ++ky) {
+      const int64_t at = origins.Tap(im, i, ky, 0);
+      ptrs[ky * rows + i] = at >= 0 ? j.x + at : kZeros;
+    }
+  }
+  const int64_t rows_per_block = kBlockK / run;
+  for (int64_t ky = 0; ky < p.kh; ky += rows_per_block) {
+    const int64_t k0 = ky * run, kc = std::min(rows_per_block, p.kh - ky) * run;
+    GemmBlock(j.isa, rows, {ptrs.data() + ky * rows, rows, run}, *j.w, k0, kc, k0 == 0,
+              k0 + kc >= K, p0, p1, out);
+  }
+}
+
 void RunTask(void* context, size_t block, size_t group) {
   const Job& j = *static_cast<const Job*>(context);
   const int64_t K = j.w->k(), N = j.w->n();
   const ConvTask t = TaskOf(j.tasks, j.m, j.w->panels(), block, group);
   const GemmOut out{j.y + t.r0 * N, N, j.lo, j.hi};
   if (j.a == Job::A::kImplicit) return ImplicitGemm(j, t.r0, t.rows, t.p0, t.p1, out);
+  if (j.a == Job::A::kRuns) return RunsGemm(j, t.r0, t.rows, t.p0, t.p1, out);
   const float* a = j.x + t.r0 * K;
   if (j.a == Job::A::kGathered) {
     float* gathered = GatherBuffer<float>(t.rows * K);
@@ -82,14 +118,14 @@ void RunTask(void* context, size_t block, size_t group) {
 void Run(Job& j, pthreadpool_t pool) {
   const int64_t mr = MicroRows(j.isa);
   const int64_t K = std::max<int64_t>(j.w->k(), 1);
+  const bool gathers = j.a == Job::A::kGathered || j.a == Job::A::kRuns;
   int64_t max_rows = kBlockRows;
-  if (j.a == Job::A::kGathered) {
+  if (gathers) {
     max_rows = std::clamp(kIm2colBytes / int64_t(sizeof(float)) / K / mr * mr, mr, kBlockRows);
   }
   // Two panels per task at least where rows are gathered, so that 64 channels share each
   // gathering.
-  const ConvTasks t = SplitConvTasks(j.m, mr, j.w->panels(), max_rows,
-                                     j.a == Job::A::kGathered ? 2 : 1, pool);
+  const ConvTasks t = SplitConvTasks(j.m, mr, j.w->panels(), max_rows, gathers ? 2 : 1, pool);
   j.tasks = t;
   pthreadpool_parallelize_2d(pool, RunTask, &j, size_t(t.blocks), size_t(t.groups), 0);
 }
@@ -111,8 +147,10 @@ void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const f
   j.y = y;
   j.lo = lo;
   j.hi = hi;
-  j.a = ReadsRowsInPlace(p, h, w, oh, ow)                             ? Job::A::kDirect
+  const bool runs = p.dilation_w == 1 && p.kw * p.channels <= kBlockK;
+  j.a = ReadsRowsInPlace(p, h, w, oh, ow)    ? Job::A::kDirect
         : p.channels >= kImplicitMinChannels ? Job::A::kImplicit
+        : runs                               ? Job::A::kRuns
                                              : Job::A::kGathered;
   j.m = batch * oh * ow;
   if (j.m == 0) return;

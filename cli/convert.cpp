@@ -21,6 +21,7 @@ struct ConvertArgs {
   std::string quantize, calibration;
   size_t calibration_images = 500;
   double calibration_percentile = 99.999;
+  std::string calibration_range = "mse", weight_rounding = "gptq";
 };
 
 int RunConvert(const ConvertArgs& args, const CLI::App& command) {
@@ -41,6 +42,12 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.calibration = args.calibration;
   options.calibration_images = args.calibration_images;
   options.calibration_percentile = args.calibration_percentile;
+  options.calibration_range = args.calibration_range;
+  // A percentile given alone asks for percentile ranges.
+  if (command.count("--calibration-percentile") && !command.count("--calibration-range")) {
+    options.calibration_range = "percentile";
+  }
+  options.weight_rounding = args.weight_rounding;
 
   ConvertReport report;
   const Status status = Convert(options, &report);
@@ -112,11 +119,23 @@ Command AddConvertCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command
+      ->add_option("--calibration-range", args->calibration_range,
+                   "how each activation grid's range is chosen from the calibrated values: mse =\n"
+                   "least squared error (rounding inside, clipping outside), percentile = see below")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mse", "percentile"}));
+  command
       ->add_option("--calibration-percentile", args->calibration_percentile,
-                   "each activation grid spans the calibrated values from this percentile's\n"
-                   "mirror to it; 100 = min to max")
+                   "percentile ranges: each grid spans the calibrated values from this percentile's\n"
+                   "mirror to it; 100 = min to max (given alone, implies --calibration-range percentile)")
       ->capture_default_str()
       ->check(CLI::Range(50.0, 100.0));
+  command
+      ->add_option("--weight-rounding", args->weight_rounding,
+                   "gptq: round weights column by column, pushing each error onto the rest through\n"
+                   "the calibrated input statistics (least output error; slower conversion); nearest")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"gptq", "nearest"}));
   return {command, [args, command] {
             if (args->crop <= 0.0f) {
               return ReportUsage("--crop must be greater than 0", *command);

@@ -31,9 +31,16 @@ struct ConvertOptions {
   std::string quantize;
   std::string calibration;         // data set spec as `frost eval --data` takes (DIR, idx:, npy:)
   size_t calibration_images = 500;  // at most this many, taken evenly from every class
-  // Each activation grid covers the calibrated values between this percentile and its mirror
-  // (99.999: the outer 0.001 % on each side are clipped); 100 = min and max.
+  // How each activation grid's range is chosen from the calibrated values: "mse", the range
+  // with the least expected squared error (rounding inside, clipping outside), or
+  // "percentile": between calibration_percentile and its mirror (99.999: the outer 0.001 % on
+  // each side clipped; 100 = min and max).
+  std::string calibration_range = "mse";
   double calibration_percentile = 99.999;
+  // How weights are rounded to int8: "gptq", column by column with each rounding error pushed
+  // onto the weights not yet rounded (weighted by the layer's calibrated input statistics:
+  // the least output error, see converter/src/quantize/weight_rounding.hpp), or "nearest".
+  std::string weight_rounding = "gptq";
 };
 
 struct ConvertReport {

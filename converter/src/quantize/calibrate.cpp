@@ -101,7 +101,8 @@ double Distribution::Quantile(double q) const {
 }
 
 Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOptions& options,
-                 const std::set<std::string>& tensors, bool histograms, Calibration* out) {
+                 const std::set<std::string>& tensors, bool histograms, Calibration* out,
+                 const TensorObserver& also) {
   if (options.calibration.empty()) {
     return Status::Error("--quantize int8 needs calibration data (--calibration DIR): images "
                          "like the ones the model will see, to measure activation ranges");
@@ -134,6 +135,7 @@ Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOpti
     if (histogram && !histograms) break;
     session->SetObserver([&](const std::string& name, const std::vector<int64_t>& shape,
                              const float* data) {
+      if (!histogram && also) also(name, shape, data);
       auto it = result.tensors.find(name);
       if (it == result.tensors.end()) return;
       size_t count = 1;

@@ -50,8 +50,10 @@ struct Calibration {
 // options.calibration with the preprocessing recorded in `meta`, takes up to
 // options.calibration_images samples spread evenly over the classes (the first ones of each
 // class, round robin), and runs them to record the distributions of `tensors`: one pass for
-// ranges and channel statistics, a second for the histograms if `histograms`.
+// ranges and channel statistics, a second for the histograms if `histograms`. `also`, if
+// set, sees every tensor of the first pass too (as Session::SetObserver's observer does).
 Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOptions& options,
-                 const std::set<std::string>& tensors, bool histograms, Calibration* out);
+                 const std::set<std::string>& tensors, bool histograms, Calibration* out,
+                 const TensorObserver& also = nullptr);
 
 }  // namespace frost::convert

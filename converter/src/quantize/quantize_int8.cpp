@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "quantize/equalize.hpp"
+#include "quantize/range.hpp"
+#include "quantize/weight_rounding.hpp"
 
 namespace frost::convert {
 namespace {
@@ -77,16 +80,6 @@ void CorrectBias(Graph& g, Node& n, const Tensor& weight, const Quantization& q,
 
 }  // namespace
 
-std::pair<float, float> ClipRange(const Distribution& d, double percentile) {
-  double lo = std::min<double>(d.min, 0.0), hi = std::max<double>(d.max, 0.0);
-  if (percentile < 100 && !d.counts.empty()) {
-    const double p = percentile / 100.0;
-    lo = std::min(0.0, std::max(lo, d.Quantile(1.0 - p)));
-    hi = std::max(0.0, std::min(hi, d.Quantile(p)));
-  }
-  return {float(lo), float(hi)};
-}
-
 Quantization ActivationGrid(float min, float max) {
   const double lo = std::min<double>(min, 0.0), hi = std::max<double>(max, 0.0);
   // A tensor that was 0 throughout still needs a valid grid.
@@ -124,6 +117,12 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
   if (!(options.calibration_percentile > 50 && options.calibration_percentile <= 100)) {
     return Status::Error("--calibration-percentile must be in (50, 100]");
   }
+  if (options.calibration_range != "mse" && options.calibration_range != "percentile") {
+    return Status::Error("--calibration-range must be mse or percentile, not '" + options.calibration_range + "'");
+  }
+  if (options.weight_rounding != "gptq" && options.weight_rounding != "nearest") {
+    return Status::Error("--weight-rounding must be gptq or nearest, not '" + options.weight_rounding + "'");
+  }
   const std::vector<size_t> nodes = Candidates(g);
   size_t pairs = 0;
   FROST_CONVERT_TRY(EqualizePairs(options, meta, nodes, g, &pairs));
@@ -132,23 +131,58 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
     activations.insert(g.nodes[i].input(0));
     activations.insert(g.nodes[i].outputs[0]);
   }
+  // The input statistics of every node whose weights are rounded with error feedback (GPTQ),
+  // by the tensor they read, gathered during the calibration run. Patches per node are
+  // capped so that accumulating E[x x^T] (K^2 / 2 per patch) stays near 5e8 multiply-adds.
+  std::map<std::string, std::vector<std::pair<size_t, InputMoments>>> moments;
+  const bool feedback = options.weight_rounding == "gptq";
+  for (size_t i : nodes) {
+    const Node& n = g.nodes[i];
+    if (!feedback || (n.op == "Conv" && n.Int("group", 1) != 1)) continue;
+    const Tensor& w = g.At(n.input(1));
+    const size_t k = size_t(w.elements() / w.shape[0]);
+    const size_t cap = std::clamp<size_t>(size_t(1e9 / double(k * k)), 8192, 65536);
+    moments[n.input(0)].emplace_back(i, InputMoments(n, w.shape, options.calibration_images, cap));
+  }
   Calibration calibration;
-  FROST_CONVERT_TRY(Calibrate(g, meta, options, activations, /*histograms=*/true, &calibration));
+  auto gather = [&](const std::string& name, const std::vector<int64_t>& shape, const float* data) {
+    auto it = moments.find(name);
+    if (it == moments.end()) return;
+    for (auto& [node, m] : it->second) m.Add(shape, data);
+  };
+  FROST_CONVERT_TRY(
+      Calibrate(g, meta, options, activations, /*histograms=*/true, &calibration, gather));
+  std::map<size_t, const InputMoments*> moments_of;
+  for (const auto& [name, list] : moments) {
+    for (const auto& [node, m] : list) moments_of[node] = &m;
+  }
   for (const std::string& name : activations) {
     const Distribution& d = calibration.tensors[name];
     if (!d.seen()) {
       return Status::Error("internal error: calibration never saw tensor '" + name + "'");
     }
-    const auto [lo, hi] = ClipRange(d, options.calibration_percentile);
+    const auto [lo, hi] = options.calibration_range == "mse"
+                              ? MseRange(d)
+                              : PercentileRange(d, options.calibration_percentile);
     g.At(name).quantization = ActivationGrid(lo, hi);
   }
   std::set<std::string> done;  // a weight shared by several nodes is quantized once
+  size_t fed_back = 0;
   for (size_t i : nodes) {
     Node& n = g.nodes[i];
     if (!done.insert(n.input(1)).second) continue;
     Tensor& t = g.At(n.input(1));
     Quantization quantization;
     QuantizeWeight(t, &t.int8s, &quantization);
+    // Error feedback needs the one input the weight is used on (and its statistics).
+    if (auto it = moments_of.find(i); it != moments_of.end() && g.Consumers(n.input(1)).size() == 1) {
+      std::vector<int8_t> rounded;
+      if (RoundWithErrorFeedback(t.floats, quantization.scales.size(), quantization.scales,
+                                 it->second->Matrix(), &rounded)) {
+        t.int8s = std::move(rounded);
+        ++fed_back;
+      }
+    }
     // A shared weight's nodes have different inputs: no single mean to correct for.
     if (g.Consumers(n.input(1)).size() == 1 && (!n.HasInput(2) || g.Consumers(n.input(2)).size() == 1)) {
       CorrectBias(g, n, t, quantization, calibration.tensors[n.input(0)]);
@@ -167,7 +201,9 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
                  std::to_string(total) +
                  " Conv/FullyConnected ops get INT8 weights (the image stem and the classifier "
                  "stay float32); " + std::to_string(pairs) + " Conv pairs equalized; activation "
-                 "grids from " + std::to_string(calibration.images) + " calibration samples");
+                 "grids (" + options.calibration_range + " ranges) from " +
+                 std::to_string(calibration.images) + " calibration samples; " +
+                 std::to_string(fed_back) + " weights rounded with error feedback (gptq)");
   return Status::Ok();
 }
 

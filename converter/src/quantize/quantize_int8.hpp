@@ -28,10 +28,6 @@ namespace frost::convert {
 // stretched to include 0 (so that 0, e.g. padding, is exact), zero point in [-128, 127].
 Quantization ActivationGrid(float min, float max);
 
-// The range a grid covers for `d`: [quantile(1 - p), quantile(p)] with p = percentile / 100
-// (100: min and max), always including 0.
-std::pair<float, float> ClipRange(const Distribution& d, double percentile);
-
 // Symmetric per-output-channel int8 of a float weight whose dim 0 is the output channel:
 // scale[o] = max |w[o, ...]| / 127, q = round(w / scale[o]) (an all-zero channel gets scale 1).
 void QuantizeWeight(const Tensor& weight, std::vector<int8_t>* q, Quantization* quantization);

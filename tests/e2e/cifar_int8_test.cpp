@@ -1,8 +1,8 @@
 // int8 on the real CIFAR-10 networks (label "assets"): each model converted with
 // --quantize int8, calibrated on 500 images of cifar10-test (the first 50 of each class:
 // the only CIFAR images here, so calibration and evaluation overlap by those 500), must
-// give the fp32 model's top-1 on >= 99 % of the 10,000 test images (mlperf_resnet8: 98 %,
-// see below) and lose at most 0.5 points of accuracy. Then a new head is fine-tuned on the
+// give the fp32 model's top-1 on >= 99 % of the 10,000 test images and of the 9,500 not
+// calibrated on (mlperf_resnet8: 98 %, see below) and lose at most 0.5 points of accuracy. Then a new head is fine-tuned on the
 // int8 resnet20 backbone.
 #include <doctest/doctest.h>
 
@@ -32,9 +32,10 @@ struct AssetModel {
   double min_agreement;  // top-1 agreement with fp32, %
 };
 
-// mlperf_resnet8 misses the 99 % goal (98.4 %): it is unusually sensitive, quantizing any
-// one of its convolutions alone already changes 0.2 to 1 % of its answers (75 % accurate on
-// these JPEGs, many of its calls are close).
+// mlperf_resnet8 misses the 99 % goal (98.5 to 98.6 % with mse ranges and gptq rounding,
+// 98.4 % without): it is unusually sensitive, quantizing any one of its convolutions alone
+// already changes 0.2 to 1 % of its answers (75 % accurate on these JPEGs, many of its calls
+// are close), and what remains is the activation grids' own rounding.
 const AssetModel kModels[] = {{"cifar_resnet20", false, 99.0},
                               {"cifar_resnet32", false, 99.0},
                               {"cifar_resnet44", false, 99.0},
@@ -129,6 +130,18 @@ double Agreement(const std::vector<int>& a, const std::vector<int>& b) {
   return 100.0 * double(same) / double(a.size());
 }
 
+// Agreement on the images calibration did not use (the first 50 of each class it did).
+double HeldOutAgreement(const std::vector<int>& a, const std::vector<int>& b, const data::Dataset& images) {
+  std::map<int, size_t> seen;
+  size_t same = 0, count = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (seen[images.label(i)]++ < 50) continue;
+    ++count;
+    same += a[i] == b[i];
+  }
+  return 100.0 * double(same) / double(count);
+}
+
 TEST_CASE("int8 CIFAR-10 models: top-1 agrees with fp32 on >= 99 %, accuracy within 0.5 points") {
   std::shared_ptr<DecodedImages> normalised, raw;
   for (const AssetModel& m : kModels) {
@@ -141,10 +154,12 @@ TEST_CASE("int8 CIFAR-10 models: top-1 agrees with fp32 on >= 99 %, accuracy wit
     REQUIRE(images->size() == 10000);
     const std::vector<int> a = Top1(fp32, *images), b = Top1(int8, *images);
     const double fp32_top1 = Accuracy(a, *images), int8_top1 = Accuracy(b, *images);
-    const double agreement = Agreement(a, b);
+    const double agreement = Agreement(a, b), held_out = HeldOutAgreement(a, b, *images);
     MESSAGE(name << ": fp32 top-1 " << fp32_top1 << " %, int8 " << int8_top1
-                 << " %, top-1 agreement " << agreement << " %");
+                 << " %, top-1 agreement " << agreement << " % (on the 9,500 not calibrated on "
+                 << held_out << " %)");
     CHECK(agreement >= m.min_agreement);
+    CHECK(held_out >= m.min_agreement);
     CHECK(int8_top1 >= fp32_top1 - 0.5);
     // The int8 reference kernels: the fast path differs from them by one output step in a
     // few outputs per op, and through the later roundings such differences grow to the size

@@ -66,10 +66,9 @@ Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
   FROST_CONVERT_TRY(convert::RunPasses(g, options, &log));
   convert::FileMetadata meta;
   FROST_CONVERT_TRY(convert::BuildMetadata(options, g, &meta, &log));
-  size_t quantized_ops = 0, calibration_images = 0;
+  ConvertReport int8;  // the int8 fields
   if (options.quantize == "int8") {
-    FROST_CONVERT_TRY(
-        convert::QuantizeInt8(options, meta, g, &quantized_ops, &calibration_images, &log));
+    FROST_CONVERT_TRY(convert::QuantizeInt8(options, meta, g, &int8, &log));
   }
   if (options.verbose) {
     for (const std::string& line : log) std::fprintf(stderr, "frost convert: %s\n", line.c_str());
@@ -81,8 +80,12 @@ Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
     for (const auto& [name, t] : g.tensors) {
       if (t.constant) report->num_params += t.floats.size() + t.int8s.size();
     }
-    report->quantized_ops = quantized_ops;
-    report->calibration_images = calibration_images;
+    report->quantized_ops = int8.quantized_ops;
+    report->calibration_images = int8.calibration_images;
+    report->float_ops = int8.float_ops;
+    report->all_int8_agreement = int8.all_int8_agreement;
+    report->calibration_agreement = int8.calibration_agreement;
+    report->agreement_measured = int8.agreement_measured;
   }
   return WriteVerified(options.output_path, g, meta);
 }

@@ -41,6 +41,11 @@ struct ConvertOptions {
   // onto the weights not yet rounded (weighted by the layer's calibrated input statistics:
   // the least output error, see converter/src/quantize/weight_rounding.hpp), or "nearest".
   std::string weight_rounding = "gptq";
+  // Automatic mixed precision: if the int8 model's top-1 agrees with the float model's on
+  // fewer than this percent of the calibration samples, the ops whose int8 version changes
+  // the output most stay float until it does (converter/src/quantize/mixed_precision.hpp).
+  // 0: every candidate op int8, nothing measured; 100: every calibration sample must agree.
+  double int8_min_agreement = 99.5;
 };
 
 struct ConvertReport {
@@ -49,6 +54,13 @@ struct ConvertReport {
   size_t num_params = 0;
   size_t quantized_ops = 0;       // ops with INT8 weights (--quantize int8)
   size_t calibration_images = 0;  // images the activation ranges were measured on
+  // --quantize int8 with int8_min_agreement > 0: the Conv / FullyConnected ops kept float
+  // (node output names) and the top-1 agreement with the float model on the calibration
+  // samples, all candidates int8 and as written (percent).
+  std::vector<std::string> float_ops;
+  double all_int8_agreement = 100;
+  double calibration_agreement = 100;
+  bool agreement_measured = false;
 };
 
 // Converts; on any error no output file exists and the message names the node, op type

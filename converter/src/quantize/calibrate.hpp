@@ -6,11 +6,14 @@
 #include <cstddef>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "frost/convert.hpp"
+#include "frost/data.hpp"
+#include "frost/eval.hpp"
 #include "ir.hpp"
 #include "writer.hpp"
 
@@ -44,6 +47,8 @@ struct Distribution {
 struct Calibration {
   std::map<std::string, Distribution> tensors;  // per tensor name asked for
   size_t images = 0;                            // samples run
+  // The samples, decoded and preprocessed once, to run other versions of the graph on.
+  std::shared_ptr<const data::Dataset> samples;
 };
 
 // Writes `graph` (float, after the passes) with `meta` to memory, loads it, opens
@@ -55,5 +60,10 @@ struct Calibration {
 Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOptions& options,
                  const std::set<std::string>& tensors, bool histograms, Calibration* out,
                  const TensorObserver& also = nullptr);
+
+// Runs `graph` (as the converter would write it, with `meta`) on every one of `samples` and
+// collects the model's output 0.
+Status RunOnSamples(const Graph& graph, const FileMetadata& meta, const data::Dataset& samples,
+                    DatasetOutputs* out);
 
 }  // namespace frost::convert

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
 #include "quantize/equalize.hpp"
+#include "quantize/mixed_precision.hpp"
 #include "quantize/range.hpp"
 #include "quantize/weight_rounding.hpp"
 
@@ -78,6 +80,95 @@ void CorrectBias(Graph& g, Node& n, const Tensor& weight, const Quantization& q,
   for (size_t o = 0; o < out_channels; ++o) bias.floats[o] += shift[o];
 }
 
+// Node `node` of `to` made as it is in `from`: its inputs, weight and bias. (A weight shared
+// with other nodes changes for them too.)
+void TakeNode(const Graph& from, size_t node, Graph& to) {
+  const Node& n = from.nodes[node];
+  to.nodes[node].inputs = n.inputs;
+  for (size_t k = 1; k < 3; ++k) {
+    if (n.HasInput(k)) to.At(n.input(k)) = *from.Find(n.input(k));
+  }
+}
+
+// Multiply-adds of a Conv / FullyConnected node per sample (0 if its output shape is unknown).
+double MultiplyAdds(const Graph& g, const Node& n) {
+  const Tensor* w = g.Find(n.input(1));
+  const Tensor* y = g.Find(n.outputs[0]);
+  if (w == nullptr || y == nullptr || w->shape.empty() || y->shape.empty()) return 0;
+  double outputs = 1;
+  for (int64_t d : y->shape) outputs *= double(std::max<int64_t>(d, 1));
+  return outputs * double(w->elements()) / double(std::max<int64_t>(w->shape[0], 1));
+}
+
+std::string Percent(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f %%", value);
+  return text;
+}
+
+// Keeps the ops of `nodes` float (as in `float_graph`) that mixed_precision.hpp chooses, in
+// the quantized `g`; says which and the agreement reached in `report` and `log`.
+Status KeepSensitiveOpsFloat(const ConvertOptions& options, const FileMetadata& meta,
+                             const Graph& float_graph, const std::vector<size_t>& nodes,
+                             const data::Dataset& samples, Graph& g, ConvertReport* report,
+                             std::vector<std::string>* log) {
+  DatasetOutputs reference;
+  FROST_CONVERT_TRY(RunOnSamples(float_graph, meta, samples, &reference));
+  if (reference.per_sample < 2) {
+    log->push_back("quantize int8: the model output has one value per sample, no top-1 to "
+                   "compare: every candidate op int8 (--int8-min-agreement ignored)");
+    return Status::Ok();
+  }
+  const EvaluateMix evaluate = [&](const std::vector<bool>& int8, DatasetOutputs* out) {
+    Graph mix = float_graph;
+    for (size_t c = 0; c < nodes.size(); ++c) {
+      if (int8[c]) TakeNode(g, nodes[c], mix);
+    }
+    mix.RemoveUnusedTensors();
+    return RunOnSamples(mix, meta, samples, out);
+  };
+  MixedPrecisionChoice choice;
+  FROST_CONVERT_TRY(
+      ChooseFloatOps(nodes.size(), options.int8_min_agreement, reference, evaluate, &choice));
+  double all = 0, kept = 0;
+  for (const Node& n : g.nodes) all += IsQuantizable(n) ? MultiplyAdds(float_graph, n) : 0;
+  std::string names;
+  for (size_t c : choice.kept_float) {
+    const Node& n = float_graph.nodes[nodes[c]];
+    kept += MultiplyAdds(float_graph, n);
+    report->float_ops.push_back(n.outputs[0]);
+    names += (names.empty() ? "" : ", ") + n.outputs[0];
+  }
+  for (size_t c : choice.kept_float) TakeNode(float_graph, nodes[c], g);
+  g.RemoveUnusedTensors();
+  report->all_int8_agreement = choice.all_int8_agreement;
+  report->calibration_agreement = choice.agreement;
+  report->agreement_measured = true;
+  std::string line = "quantize int8: top-1 agreement with float on the calibration samples " +
+                     Percent(choice.all_int8_agreement) + " with every candidate int8";
+  if (choice.kept_float.empty()) {
+    line += " (target " + Percent(options.int8_min_agreement) + "): no op kept float";
+  } else {
+    line += ", below the target " + Percent(options.int8_min_agreement) + "; " +
+            std::to_string(choice.kept_float.size()) + " of " + std::to_string(nodes.size()) +
+            " kept float, most sensitive first (" + names + "; " +
+            Percent(all > 0 ? 100.0 * kept / all : 0) + " of the Conv/FullyConnected "
+            "multiply-adds): " + Percent(choice.agreement);
+  }
+  log->push_back(line);
+  if (!choice.sensitivities.empty()) {
+    std::string each;
+    for (const OpSensitivity& op : choice.sensitivities) {
+      char numbers[64];
+      std::snprintf(numbers, sizeof numbers, " %.2f %% (%.2g)", op.agreement, op.error);
+      each += (each.empty() ? "" : ", ") + float_graph.nodes[nodes[op.candidate]].outputs[0] + numbers;
+    }
+    log->push_back("quantize int8: top-1 agreement (relative squared output error) with only "
+                   "that op int8: " + each);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Quantization ActivationGrid(float min, float max) {
@@ -113,7 +204,10 @@ void QuantizeWeight(const Tensor& weight, std::vector<int8_t>* q, Quantization* 
 }
 
 Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Graph& g,
-                    size_t* quantized_ops, size_t* images, std::vector<std::string>* log) {
+                    ConvertReport* report, std::vector<std::string>* log) {
+  if (!(options.int8_min_agreement >= 0 && options.int8_min_agreement <= 100)) {
+    return Status::Error("--int8-min-agreement must be a percent in [0, 100]");
+  }
   if (!(options.calibration_percentile > 50 && options.calibration_percentile <= 100)) {
     return Status::Error("--calibration-percentile must be in (50, 100]");
   }
@@ -166,6 +260,10 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
                               : PercentileRange(d, options.calibration_percentile);
     g.At(name).quantization = ActivationGrid(lo, hi);
   }
+  // The graph before any weight is rounded (grids set, which float ops ignore): what the ops
+  // mixed precision keeps float go back to.
+  Graph float_graph;
+  if (options.int8_min_agreement > 0) float_graph = g;
   std::set<std::string> done;  // a weight shared by several nodes is quantized once
   size_t fed_back = 0;
   for (size_t i : nodes) {
@@ -195,8 +293,7 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
   }
   size_t total = 0;
   for (const Node& n : g.nodes) total += IsQuantizable(n) ? 1 : 0;
-  *quantized_ops = nodes.size();
-  *images = calibration.images;
+  report->calibration_images = calibration.images;
   log->push_back("quantize int8: " + std::to_string(nodes.size()) + " of " +
                  std::to_string(total) +
                  " Conv/FullyConnected ops get INT8 weights (the image stem and the classifier "
@@ -204,6 +301,11 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
                  "grids (" + options.calibration_range + " ranges) from " +
                  std::to_string(calibration.images) + " calibration samples; " +
                  std::to_string(fed_back) + " weights rounded with error feedback (gptq)");
+  if (options.int8_min_agreement > 0) {
+    FROST_CONVERT_TRY(KeepSensitiveOpsFloat(options, meta, float_graph, nodes,
+                                            *calibration.samples, g, report, log));
+  }
+  report->quantized_ops = nodes.size() - report->float_ops.size();
   return Status::Ok();
 }
 

@@ -45,7 +45,7 @@ struct ConvertOptions {
   // fewer than this percent of the calibration samples, the ops whose int8 version changes
   // the output most stay float until it does (converter/src/quantize/mixed_precision.hpp).
   // 0: every candidate op int8, nothing measured; 100: every calibration sample must agree.
-  double int8_min_agreement = 99.5;
+  double int8_min_agreement = 99.0;
 };
 
 struct ConvertReport {

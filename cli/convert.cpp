@@ -22,6 +22,8 @@ struct ConvertArgs {
   std::string quantize, calibration;
   size_t calibration_images = 500;
   double calibration_percentile = 99.999;
+  std::string calibration_range = "mse", weight_rounding = "gptq";
+  double int8_min_agreement = ConvertOptions{}.int8_min_agreement;
 };
 
 int RunConvert(const ConvertArgs& args, const CLI::App& command) {
@@ -43,6 +45,13 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.calibration = args.calibration;
   options.calibration_images = args.calibration_images;
   options.calibration_percentile = args.calibration_percentile;
+  options.calibration_range = args.calibration_range;
+  // A percentile given alone asks for percentile ranges.
+  if (command.count("--calibration-percentile") && !command.count("--calibration-range")) {
+    options.calibration_range = "percentile";
+  }
+  options.weight_rounding = args.weight_rounding;
+  options.int8_min_agreement = args.int8_min_agreement;
 
   ConvertReport report;
   const Status status = Convert(options, &report);
@@ -54,6 +63,18 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
                 report.quantized_ops, report.calibration_images);
   }
   std::printf("\n");
+  if (report.agreement_measured) {
+    std::string kept;
+    for (const std::string& name : report.float_ops) kept += (kept.empty() ? "" : ", ") + name;
+    std::printf("int8 top-1 agreement with float on the calibration images: %.2f %%", report.calibration_agreement);
+    if (kept.empty()) {
+      std::printf(" (target %.2f %%; no op kept float)\n", args.int8_min_agreement);
+    } else {
+      std::printf(" (all-int8 %.2f %%, below the target %.2f %%: %zu ops kept float: %s)\n",
+                  report.all_int8_agreement, args.int8_min_agreement, report.float_ops.size(),
+                  kept.c_str());
+    }
+  }
   return kExitOk;
 }
 
@@ -117,11 +138,30 @@ Command AddConvertCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command
+      ->add_option("--calibration-range", args->calibration_range,
+                   "how each activation grid's range is chosen from the calibrated values: mse =\n"
+                   "least squared error (rounding inside, clipping outside), percentile = see below")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mse", "percentile"}));
+  command
       ->add_option("--calibration-percentile", args->calibration_percentile,
-                   "each activation grid spans the calibrated values from this percentile's\n"
-                   "mirror to it; 100 = min to max")
+                   "percentile ranges: each grid spans the calibrated values from this percentile's\n"
+                   "mirror to it; 100 = min to max (given alone, implies --calibration-range percentile)")
       ->capture_default_str()
       ->check(CLI::Range(50.0, 100.0));
+  command
+      ->add_option("--weight-rounding", args->weight_rounding,
+                   "gptq: round weights column by column, pushing each error onto the rest through\n"
+                   "the calibrated input statistics (least output error; slower conversion); nearest")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"gptq", "nearest"}));
+  command
+      ->add_option("--int8-min-agreement", args->int8_min_agreement,
+                   "automatic mixed precision: keep the ops whose int8 version changes the output\n"
+                   "most float until int8 and float agree on the top-1 of this percent of the\n"
+                   "calibration images; 0 = every op int8, 100 = every calibration image agrees")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   return {command, [args, command] {
             if (args->crop <= 0.0f) {
               return ReportUsage("--crop must be greater than 0", *command);

@@ -66,23 +66,20 @@ Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
   FROST_CONVERT_TRY(convert::RunPasses(g, options, &log));
   convert::FileMetadata meta;
   FROST_CONVERT_TRY(convert::BuildMetadata(options, g, &meta, &log));
-  size_t quantized_ops = 0, calibration_images = 0;
+  ConvertReport result;  // QuantizeInt8 fills the int8 fields
   if (options.quantize == "int8") {
-    FROST_CONVERT_TRY(
-        convert::QuantizeInt8(options, meta, g, &quantized_ops, &calibration_images, &log));
+    FROST_CONVERT_TRY(convert::QuantizeInt8(options, meta, g, &result, &log));
   }
   if (options.verbose) {
     for (const std::string& line : log) std::fprintf(stderr, "frost convert: %s\n", line.c_str());
   }
   if (report) {
-    report->log = log;
-    report->num_ops = g.nodes.size();
-    report->num_params = 0;
+    result.log = log;
+    result.num_ops = g.nodes.size();
     for (const auto& [name, t] : g.tensors) {
-      if (t.constant) report->num_params += t.floats.size() + t.int8s.size();
+      if (t.constant) result.num_params += t.floats.size() + t.int8s.size();
     }
-    report->quantized_ops = quantized_ops;
-    report->calibration_images = calibration_images;
+    *report = std::move(result);
   }
   return WriteVerified(options.output_path, g, meta);
 }

@@ -1,9 +1,10 @@
 // int8 on the real CIFAR-10 networks (label "assets"): each model converted with
 // --quantize int8, calibrated on 500 images of cifar10-test (the first 50 of each class:
 // the only CIFAR images here, so calibration and evaluation overlap by those 500), must
-// give the fp32 model's top-1 on >= 99 % of the 10,000 test images (mlperf_resnet8: 98 %,
-// see below) and lose at most 0.5 points of accuracy. Then a new head is fine-tuned on the
-// int8 resnet20 backbone.
+// give the fp32 model's top-1 on >= 99 % of the 10,000 test images and of the 9,500 not
+// calibrated on and lose at most 0.5 points of accuracy, with the default automatic mixed
+// precision keeping only a few ops float. Then a new head is fine-tuned on the int8
+// resnet20 backbone.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -29,19 +30,20 @@ const std::string kImages = (kAssets / "cifar10-test").string();
 struct AssetModel {
   const char* name;
   bool raw_pixels;       // mlperf_resnet8: raw 0..255 values, no normalisation
-  double min_agreement;  // top-1 agreement with fp32, %
+  size_t max_float_ops;  // of the candidate convs, kept float by mixed precision
 };
 
-// mlperf_resnet8 misses the 99 % goal (98.4 %): it is unusually sensitive, quantizing any
-// one of its convolutions alone already changes 0.2 to 1 % of its answers (75 % accurate on
-// these JPEGs, many of its calls are close).
-const AssetModel kModels[] = {{"cifar_resnet20", false, 99.0},
-                              {"cifar_resnet32", false, 99.0},
-                              {"cifar_resnet44", false, 99.0},
-                              {"cifar_resnet56", false, 99.0},
-                              {"mlperf_resnet8", true, 98.0}};
+// mlperf_resnet8 is unusually sensitive: all int8, 98.5 % agree (quantizing any one of its
+// convolutions alone already changes 0.2 to 1 % of its answers; 75 % accurate on these
+// images, many of its calls are close), so mixed precision keeps 3 of its 8 convs float.
+const AssetModel kModels[] = {{"cifar_resnet20", false, 3},
+                              {"cifar_resnet32", false, 3},
+                              {"cifar_resnet44", false, 3},
+                              {"cifar_resnet56", false, 3},
+                              {"mlperf_resnet8", true, 3}};
 
-std::shared_ptr<const Model> ConvertAsset(const AssetModel& m, bool int8) {
+std::shared_ptr<const Model> ConvertAsset(const AssetModel& m, bool int8,
+                                          ConvertReport* int8_report = nullptr) {
   ConvertOptions options;
   options.input_path = (kAssets / "models" / (std::string(m.name) + ".onnx")).string();
   options.output_path =
@@ -61,6 +63,7 @@ std::shared_ptr<const Model> ConvertAsset(const AssetModel& m, bool int8) {
   Status s = Convert(options, &report);
   REQUIRE_MESSAGE(s.ok(), s.message());
   if (int8) CHECK(report.calibration_images == 500);
+  if (int8_report) *int8_report = report;
   std::shared_ptr<const Model> model;
   s = Model::Load(options.output_path, &model);
   REQUIRE_MESSAGE(s.ok(), s.message());
@@ -129,22 +132,40 @@ double Agreement(const std::vector<int>& a, const std::vector<int>& b) {
   return 100.0 * double(same) / double(a.size());
 }
 
+// Agreement on the images calibration did not use (the first 50 of each class it did).
+double HeldOutAgreement(const std::vector<int>& a, const std::vector<int>& b, const data::Dataset& images) {
+  std::map<int, size_t> seen;
+  size_t same = 0, count = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (seen[images.label(i)]++ < 50) continue;
+    ++count;
+    same += a[i] == b[i];
+  }
+  return 100.0 * double(same) / double(count);
+}
+
 TEST_CASE("int8 CIFAR-10 models: top-1 agrees with fp32 on >= 99 %, accuracy within 0.5 points") {
   std::shared_ptr<DecodedImages> normalised, raw;
   for (const AssetModel& m : kModels) {
     const std::string name = m.name;
     CAPTURE(name);
     auto fp32 = ConvertAsset(m, false);
-    auto int8 = ConvertAsset(m, true);
+    ConvertReport report;
+    auto int8 = ConvertAsset(m, true, &report);
     std::shared_ptr<DecodedImages>& images = m.raw_pixels ? raw : normalised;
     if (!images) images = std::make_shared<DecodedImages>(*fp32);
     REQUIRE(images->size() == 10000);
     const std::vector<int> a = Top1(fp32, *images), b = Top1(int8, *images);
     const double fp32_top1 = Accuracy(a, *images), int8_top1 = Accuracy(b, *images);
-    const double agreement = Agreement(a, b);
+    const double agreement = Agreement(a, b), held_out = HeldOutAgreement(a, b, *images);
     MESSAGE(name << ": fp32 top-1 " << fp32_top1 << " %, int8 " << int8_top1
-                 << " %, top-1 agreement " << agreement << " %");
-    CHECK(agreement >= m.min_agreement);
+                 << " %, top-1 agreement " << agreement << " % (on the 9,500 not calibrated on "
+                 << held_out << " %); " << report.float_ops.size() << " ops kept float, "
+                 << report.quantized_ops << " int8");
+    CHECK(agreement >= 99.0);
+    CHECK(held_out >= 99.0);
+    CHECK(report.agreement_measured);
+    CHECK(report.float_ops.size() <= m.max_float_ops);
     CHECK(int8_top1 >= fp32_top1 - 0.5);
     // The int8 reference kernels: the fast path differs from them by one output step in a
     // few outputs per op, and through the later roundings such differences grow to the size
@@ -216,7 +237,8 @@ TEST_CASE("fine-tuning on an int8 backbone: cifar_resnet20, new head on 5,000 im
   const std::string output = tuned_tensors->Get(tuned->flatbuffer()->outputs()->Get(0))->name()->str();
   std::map<std::string, const schema::Tensor*> by_name;
   for (const schema::Tensor* t : *base_tensors) by_name[t->name()->str()] = t;
-  size_t int8_weights = 0;
+  size_t int8_weights = 0, base_int8_weights = 0;
+  for (const schema::Tensor* t : *base_tensors) base_int8_weights += t->type() == schema::DataType::INT8;
   for (const schema::Tensor* t : *tuned_tensors) {
     auto it = by_name.find(t->name()->str());
     if (it == by_name.end() || t->name()->str() == output) {  // the new head
@@ -241,7 +263,9 @@ TEST_CASE("fine-tuning on an int8 backbone: cifar_resnet20, new head on 5,000 im
       int8_weights += t->type() == schema::DataType::INT8;
     }
   }
-  CHECK(int8_weights == 18);  // every conv of the backbone but the stem
+  // every conv of the backbone but the stem and those mixed precision kept float
+  CHECK(int8_weights == base_int8_weights);
+  CHECK(int8_weights >= 15);
   fs::remove(path);
   fs::remove(base->path());
 }

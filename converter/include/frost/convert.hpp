@@ -35,9 +35,21 @@ struct ConvertOptions {
   std::string quantize;
   std::string calibration;         // data set spec as `frost eval --data` takes (DIR, idx:, npy:)
   size_t calibration_images = 500;  // at most this many, taken evenly from every class
-  // Each activation grid covers the calibrated values between this percentile and its mirror
-  // (99.999: the outer 0.001 % on each side are clipped); 100 = min and max.
+  // How each activation grid's range is chosen from the calibrated values: "mse", the range
+  // with the least expected squared error (rounding inside, clipping outside), or
+  // "percentile": between calibration_percentile and its mirror (99.999: the outer 0.001 % on
+  // each side clipped; 100 = min and max).
+  std::string calibration_range = "mse";
   double calibration_percentile = 99.999;
+  // How weights are rounded to int8: "gptq", column by column with each rounding error pushed
+  // onto the weights not yet rounded (weighted by the layer's calibrated input statistics:
+  // the least output error, see converter/src/quantize/weight_rounding.hpp), or "nearest".
+  std::string weight_rounding = "gptq";
+  // Automatic mixed precision: if the int8 model's top-1 agrees with the float model's on
+  // fewer than this percent of the calibration samples, the ops whose int8 version changes
+  // the output most stay float until it does (converter/src/quantize/mixed_precision.hpp).
+  // 0: every candidate op int8, nothing measured; 100: every calibration sample must agree.
+  double int8_min_agreement = 99.0;
 };
 
 struct ConvertReport {
@@ -46,6 +58,13 @@ struct ConvertReport {
   size_t num_params = 0;
   size_t quantized_ops = 0;       // ops with INT8 weights (--quantize int8)
   size_t calibration_images = 0;  // images the activation ranges were measured on
+  // --quantize int8 with int8_min_agreement > 0: the Conv / FullyConnected ops kept float
+  // (node output names) and the top-1 agreement with the float model on the calibration
+  // samples, all candidates int8 and as written (percent).
+  std::vector<std::string> float_ops;
+  double all_int8_agreement = 100;
+  double calibration_agreement = 100;
+  bool agreement_measured = false;
 };
 
 // Converts; on any error no output file exists and the message names the node, op type

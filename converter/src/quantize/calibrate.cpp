@@ -28,7 +28,7 @@ Status LoadInMemory(const Graph& graph, const FileMetadata& meta,
   std::shared_ptr<const uint8_t> owned(static_cast<const uint8_t*>(memory),
                                        [](const uint8_t* p) { std::free(const_cast<uint8_t*>(p)); });
   if (Status s = Model::FromBytes(std::move(owned), bytes.size(), out); !s) {
-    return Status::Error("internal error: the float model does not load for calibration: " +
+    return Status::Error("internal error: the model does not load for calibration: " +
                          s.message());
   }
   return Status::Ok();
@@ -47,6 +47,39 @@ std::vector<size_t> EvenlyOverClasses(const data::Dataset& d, size_t count) {
   std::sort(chosen.begin(), chosen.end());
   return chosen;
 }
+
+// A data set held in memory, decoded and preprocessed once: calibration runs its samples
+// several times (ranges, histograms, and the versions of the graph mixed precision tries).
+class InMemoryDataset : public data::Dataset {
+ public:
+  static Status Copy(const data::Dataset& from, std::shared_ptr<const data::Dataset>* out) {
+    auto copy = std::make_shared<InMemoryDataset>();
+    copy->elements_ = from.sample_elements();
+    copy->values_.resize(from.size() * copy->elements_);
+    for (size_t i = 0; i < from.size(); ++i) {
+      FROST_CONVERT_TRY(from.Get(i, copy->values_.data() + i * copy->elements_));
+      copy->labels_.push_back(from.label(i));
+      copy->names_.push_back(from.Describe(i));
+    }
+    copy->set_class_names(from.class_names());
+    *out = std::move(copy);
+    return Status::Ok();
+  }
+  size_t size() const override { return labels_.size(); }
+  int label(size_t i) const override { return labels_[i]; }
+  Status Get(size_t i, float* out) const override {
+    std::memcpy(out, values_.data() + i * elements_, elements_ * sizeof(float));
+    return Status::Ok();
+  }
+  std::string Describe(size_t i) const override { return names_[i]; }
+  size_t sample_elements() const override { return elements_; }
+
+ private:
+  size_t elements_ = 0;
+  std::vector<float> values_;
+  std::vector<int> labels_;
+  std::vector<std::string> names_;
+};
 
 }  // namespace
 
@@ -101,7 +134,8 @@ double Distribution::Quantile(double q) const {
 }
 
 Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOptions& options,
-                 const std::set<std::string>& tensors, bool histograms, Calibration* out) {
+                 const std::set<std::string>& tensors, bool histograms, Calibration* out,
+                 const TensorObserver& also) {
   if (options.calibration.empty()) {
     return Status::Error("--quantize int8 needs calibration data (--calibration DIR): images "
                          "like the ones the model will see, to measure activation ranges");
@@ -121,8 +155,12 @@ Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOpti
   if (all->size() == 0) {
     return Status::Error("--calibration: '" + options.calibration + "' holds no samples");
   }
-  std::unique_ptr<data::Dataset> chosen =
-      data::Select(all, EvenlyOverClasses(*all, options.calibration_images));
+  std::shared_ptr<const data::Dataset> chosen;
+  if (Status s = InMemoryDataset::Copy(
+          *data::Select(all, EvenlyOverClasses(*all, options.calibration_images)), &chosen);
+      !s) {
+    return Status::Error("--calibration: " + s.message());
+  }
 
   std::unique_ptr<Session> session;
   SessionOptions session_options;
@@ -134,6 +172,7 @@ Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOpti
     if (histogram && !histograms) break;
     session->SetObserver([&](const std::string& name, const std::vector<int64_t>& shape,
                              const float* data) {
+      if (!histogram && also) also(name, shape, data);
       auto it = result.tensors.find(name);
       if (it == result.tensors.end()) return;
       size_t count = 1;
@@ -150,7 +189,22 @@ Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOpti
     }
   }
   result.images = chosen->size();
+  result.samples = std::move(chosen);
   *out = std::move(result);
+  return Status::Ok();
+}
+
+Status RunOnSamples(const Graph& graph, const FileMetadata& meta, const data::Dataset& samples,
+                    DatasetOutputs* out) {
+  std::shared_ptr<const Model> model;
+  FROST_CONVERT_TRY(LoadInMemory(graph, meta, &model));
+  std::unique_ptr<Session> session;
+  SessionOptions session_options;
+  session_options.threads = 0;
+  FROST_CONVERT_TRY(Session::Create(model, session_options, &session));
+  if (Status s = RunDataset(*session, *model, samples, 32, out); !s) {
+    return Status::Error("calibration: " + s.message());
+  }
   return Status::Ok();
 }
 

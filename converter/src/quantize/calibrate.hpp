@@ -6,11 +6,14 @@
 #include <cstddef>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "frost/convert.hpp"
+#include "frost/data.hpp"
+#include "frost/eval.hpp"
 #include "ir.hpp"
 #include "writer.hpp"
 
@@ -44,14 +47,23 @@ struct Distribution {
 struct Calibration {
   std::map<std::string, Distribution> tensors;  // per tensor name asked for
   size_t images = 0;                            // samples run
+  // The samples, decoded and preprocessed once, to run other versions of the graph on.
+  std::shared_ptr<const data::Dataset> samples;
 };
 
 // Writes `graph` (float, after the passes) with `meta` to memory, loads it, opens
 // options.calibration with the preprocessing recorded in `meta`, takes up to
 // options.calibration_images samples spread evenly over the classes (the first ones of each
 // class, round robin), and runs them to record the distributions of `tensors`: one pass for
-// ranges and channel statistics, a second for the histograms if `histograms`.
+// ranges and channel statistics, a second for the histograms if `histograms`. `also`, if
+// set, sees every tensor of the first pass too (as Session::SetObserver's observer does).
 Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOptions& options,
-                 const std::set<std::string>& tensors, bool histograms, Calibration* out);
+                 const std::set<std::string>& tensors, bool histograms, Calibration* out,
+                 const TensorObserver& also = nullptr);
+
+// Runs `graph` (as the converter would write it, with `meta`) on every one of `samples` and
+// collects the model's output 0.
+Status RunOnSamples(const Graph& graph, const FileMetadata& meta, const data::Dataset& samples,
+                    DatasetOutputs* out);
 
 }  // namespace frost::convert

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <set>
 
 #include "quantize/equalize.hpp"
+#include "quantize/mixed_precision.hpp"
+#include "quantize/range.hpp"
+#include "quantize/weight_rounding.hpp"
 
 namespace frost::convert {
 namespace {
@@ -75,17 +80,96 @@ void CorrectBias(Graph& g, Node& n, const Tensor& weight, const Quantization& q,
   for (size_t o = 0; o < out_channels; ++o) bias.floats[o] += shift[o];
 }
 
-}  // namespace
-
-std::pair<float, float> ClipRange(const Distribution& d, double percentile) {
-  double lo = std::min<double>(d.min, 0.0), hi = std::max<double>(d.max, 0.0);
-  if (percentile < 100 && !d.counts.empty()) {
-    const double p = percentile / 100.0;
-    lo = std::min(0.0, std::max(lo, d.Quantile(1.0 - p)));
-    hi = std::max(0.0, std::min(hi, d.Quantile(p)));
+// Node `node` of `to` made as it is in `from`: its inputs, weight and bias. (A weight shared
+// with other nodes changes for them too.)
+void TakeNode(const Graph& from, size_t node, Graph& to) {
+  const Node& n = from.nodes[node];
+  to.nodes[node].inputs = n.inputs;
+  for (size_t k = 1; k < 3; ++k) {
+    if (n.HasInput(k)) to.At(n.input(k)) = *from.Find(n.input(k));
   }
-  return {float(lo), float(hi)};
 }
+
+// Multiply-adds of a Conv / FullyConnected node per sample (0 if its output shape is unknown).
+double MultiplyAdds(const Graph& g, const Node& n) {
+  const Tensor* w = g.Find(n.input(1));
+  const Tensor* y = g.Find(n.outputs[0]);
+  if (w == nullptr || y == nullptr || w->shape.empty() || y->shape.empty()) return 0;
+  double outputs = 1;
+  for (int64_t d : y->shape) outputs *= double(std::max<int64_t>(d, 1));
+  return outputs * double(w->elements()) / double(std::max<int64_t>(w->shape[0], 1));
+}
+
+std::string Percent(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f %%", value);
+  return text;
+}
+
+// Keeps the ops of `nodes` float (as in `float_graph`) that mixed_precision.hpp chooses, in
+// the quantized `g`; says which and the agreement reached in `report` and `log`.
+Status KeepSensitiveOpsFloat(const ConvertOptions& options, const FileMetadata& meta,
+                             const Graph& float_graph, const std::vector<size_t>& nodes,
+                             const data::Dataset& samples, Graph& g, ConvertReport* report,
+                             std::vector<std::string>* log) {
+  DatasetOutputs reference;
+  FROST_CONVERT_TRY(RunOnSamples(float_graph, meta, samples, &reference));
+  if (reference.per_sample < 2) {
+    log->push_back("quantize int8: the model output has one value per sample, no top-1 to "
+                   "compare: every candidate op int8 (--int8-min-agreement ignored)");
+    return Status::Ok();
+  }
+  const EvaluateMix evaluate = [&](const std::vector<bool>& int8, DatasetOutputs* out) {
+    Graph mix = float_graph;
+    for (size_t c = 0; c < nodes.size(); ++c) {
+      if (int8[c]) TakeNode(g, nodes[c], mix);
+    }
+    mix.RemoveUnusedTensors();
+    return RunOnSamples(mix, meta, samples, out);
+  };
+  MixedPrecisionChoice choice;
+  FROST_CONVERT_TRY(
+      ChooseFloatOps(nodes.size(), options.int8_min_agreement, reference, evaluate, &choice));
+  double all = 0, kept = 0;
+  for (const Node& n : g.nodes) all += IsQuantizable(n) ? MultiplyAdds(float_graph, n) : 0;
+  std::string names;
+  for (size_t c : choice.kept_float) {
+    const Node& n = float_graph.nodes[nodes[c]];
+    kept += MultiplyAdds(float_graph, n);
+    report->float_ops.push_back(n.outputs[0]);
+    names += (names.empty() ? "" : ", ") + n.outputs[0];
+  }
+  for (size_t c : choice.kept_float) TakeNode(float_graph, nodes[c], g);
+  g.RemoveUnusedTensors();
+  report->all_int8_agreement = choice.all_int8_agreement;
+  report->calibration_agreement = choice.agreement;
+  report->agreement_measured = true;
+  std::string line = "quantize int8: top-1 agreement with float on the calibration samples " +
+                     Percent(choice.all_int8_agreement) + " with every candidate int8";
+  if (choice.kept_float.empty()) {
+    line += " (target " + Percent(options.int8_min_agreement) + "): no op kept float";
+  } else {
+    line += ", below the target " + Percent(options.int8_min_agreement) + "; " +
+            std::to_string(choice.kept_float.size()) + " of " + std::to_string(nodes.size()) +
+            " kept float, most sensitive first (" + names + "; " +
+            Percent(all > 0 ? 100.0 * kept / all : 0) + " of the Conv/FullyConnected "
+            "multiply-adds): " + Percent(choice.agreement);
+  }
+  log->push_back(line);
+  if (!choice.sensitivities.empty()) {
+    std::string each;
+    for (const OpSensitivity& op : choice.sensitivities) {
+      char numbers[64];
+      std::snprintf(numbers, sizeof numbers, " %.2f %% (%.2g)", op.agreement, op.error);
+      each += (each.empty() ? "" : ", ") + float_graph.nodes[nodes[op.candidate]].outputs[0] + numbers;
+    }
+    log->push_back("quantize int8: top-1 agreement (relative squared output error) with only "
+                   "that op int8: " + each);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Quantization ActivationGrid(float min, float max) {
   const double lo = std::min<double>(min, 0.0), hi = std::max<double>(max, 0.0);
@@ -120,9 +204,18 @@ void QuantizeWeight(const Tensor& weight, std::vector<int8_t>* q, Quantization* 
 }
 
 Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Graph& g,
-                    size_t* quantized_ops, size_t* images, std::vector<std::string>* log) {
+                    ConvertReport* report, std::vector<std::string>* log) {
+  if (!(options.int8_min_agreement >= 0 && options.int8_min_agreement <= 100)) {
+    return Status::Error("--int8-min-agreement must be a percent in [0, 100]");
+  }
   if (!(options.calibration_percentile > 50 && options.calibration_percentile <= 100)) {
     return Status::Error("--calibration-percentile must be in (50, 100]");
+  }
+  if (options.calibration_range != "mse" && options.calibration_range != "percentile") {
+    return Status::Error("--calibration-range must be mse or percentile, not '" + options.calibration_range + "'");
+  }
+  if (options.weight_rounding != "gptq" && options.weight_rounding != "nearest") {
+    return Status::Error("--weight-rounding must be gptq or nearest, not '" + options.weight_rounding + "'");
   }
   const std::vector<size_t> nodes = Candidates(g);
   size_t pairs = 0;
@@ -132,23 +225,62 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
     activations.insert(g.nodes[i].input(0));
     activations.insert(g.nodes[i].outputs[0]);
   }
+  // The input statistics of every node whose weights are rounded with error feedback (GPTQ),
+  // by the tensor they read, gathered during the calibration run. Patches per node are
+  // capped so that accumulating E[x x^T] (K^2 / 2 per patch) stays near 5e8 multiply-adds.
+  std::map<std::string, std::vector<std::pair<size_t, InputMoments>>> moments;
+  const bool feedback = options.weight_rounding == "gptq";
+  for (size_t i : nodes) {
+    const Node& n = g.nodes[i];
+    if (!feedback || (n.op == "Conv" && n.Int("group", 1) != 1)) continue;
+    const Tensor& w = g.At(n.input(1));
+    const size_t k = size_t(w.elements() / w.shape[0]);
+    const size_t cap = std::clamp<size_t>(size_t(1e9 / double(k * k)), 8192, 65536);
+    moments[n.input(0)].emplace_back(i, InputMoments(n, w.shape, options.calibration_images, cap));
+  }
   Calibration calibration;
-  FROST_CONVERT_TRY(Calibrate(g, meta, options, activations, /*histograms=*/true, &calibration));
+  auto gather = [&](const std::string& name, const std::vector<int64_t>& shape, const float* data) {
+    auto it = moments.find(name);
+    if (it == moments.end()) return;
+    for (auto& [node, m] : it->second) m.Add(shape, data);
+  };
+  FROST_CONVERT_TRY(
+      Calibrate(g, meta, options, activations, /*histograms=*/true, &calibration, gather));
+  std::map<size_t, const InputMoments*> moments_of;
+  for (const auto& [name, list] : moments) {
+    for (const auto& [node, m] : list) moments_of[node] = &m;
+  }
   for (const std::string& name : activations) {
     const Distribution& d = calibration.tensors[name];
     if (!d.seen()) {
       return Status::Error("internal error: calibration never saw tensor '" + name + "'");
     }
-    const auto [lo, hi] = ClipRange(d, options.calibration_percentile);
+    const auto [lo, hi] = options.calibration_range == "mse"
+                              ? MseRange(d)
+                              : PercentileRange(d, options.calibration_percentile);
     g.At(name).quantization = ActivationGrid(lo, hi);
   }
+  // The graph before any weight is rounded (grids set, which float ops ignore): what the ops
+  // mixed precision keeps float go back to.
+  Graph float_graph;
+  if (options.int8_min_agreement > 0) float_graph = g;
   std::set<std::string> done;  // a weight shared by several nodes is quantized once
+  size_t fed_back = 0;
   for (size_t i : nodes) {
     Node& n = g.nodes[i];
     if (!done.insert(n.input(1)).second) continue;
     Tensor& t = g.At(n.input(1));
     Quantization quantization;
     QuantizeWeight(t, &t.int8s, &quantization);
+    // Error feedback needs the one input the weight is used on (and its statistics).
+    if (auto it = moments_of.find(i); it != moments_of.end() && g.Consumers(n.input(1)).size() == 1) {
+      std::vector<int8_t> rounded;
+      if (RoundWithErrorFeedback(t.floats, quantization.scales.size(), quantization.scales,
+                                 it->second->Matrix(), &rounded)) {
+        t.int8s = std::move(rounded);
+        ++fed_back;
+      }
+    }
     // A shared weight's nodes have different inputs: no single mean to correct for.
     if (g.Consumers(n.input(1)).size() == 1 && (!n.HasInput(2) || g.Consumers(n.input(2)).size() == 1)) {
       CorrectBias(g, n, t, quantization, calibration.tensors[n.input(0)]);
@@ -161,13 +293,19 @@ Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Gra
   }
   size_t total = 0;
   for (const Node& n : g.nodes) total += IsQuantizable(n) ? 1 : 0;
-  *quantized_ops = nodes.size();
-  *images = calibration.images;
+  report->calibration_images = calibration.images;
   log->push_back("quantize int8: " + std::to_string(nodes.size()) + " of " +
                  std::to_string(total) +
                  " Conv/FullyConnected ops get INT8 weights (the image stem and the classifier "
                  "stay float32); " + std::to_string(pairs) + " Conv pairs equalized; activation "
-                 "grids from " + std::to_string(calibration.images) + " calibration samples");
+                 "grids (" + options.calibration_range + " ranges) from " +
+                 std::to_string(calibration.images) + " calibration samples; " +
+                 std::to_string(fed_back) + " weights rounded with error feedback (gptq)");
+  if (options.int8_min_agreement > 0) {
+    FROST_CONVERT_TRY(KeepSensitiveOpsFloat(options, meta, float_graph, nodes,
+                                            *calibration.samples, g, report, log));
+  }
+  report->quantized_ops = nodes.size() - report->float_ops.size();
   return Status::Ok();
 }
 

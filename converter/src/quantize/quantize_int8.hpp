@@ -8,10 +8,12 @@
 //  - the classifier (the node whose output is the model's output, or feeds only a final
 //    Softmax): logits on 256 levels tie and flip close calls, for well under 1 % of the work.
 // How: cross-layer equalization of Conv->Conv pairs (quantize/equalize.hpp); activation
-// grids over the calibrated range with the outer 0.001 % clipped on each side
-// (options.calibration_percentile); weights symmetric per output channel; the bias then
-// absorbs the mean error the rounded weights make on the calibration inputs (bias
-// correction, Nagel et al. 2019).
+// grids over the range with the least squared error or a percentile range
+// (options.calibration_range, quantize/range.hpp); weights symmetric per output channel,
+// rounded with error feedback (quantize/weight_rounding.hpp); the bias then absorbs the mean error the rounded weights make on the calibration inputs (bias
+// correction, Nagel et al. 2019). Then automatic mixed precision (quantize/mixed_precision.hpp)
+// keeps the ops float that most change the top-1 on the calibration samples, until the
+// agreement with float reaches options.int8_min_agreement.
 #pragma once
 
 #include <string>
@@ -28,17 +30,13 @@ namespace frost::convert {
 // stretched to include 0 (so that 0, e.g. padding, is exact), zero point in [-128, 127].
 Quantization ActivationGrid(float min, float max);
 
-// The range a grid covers for `d`: [quantile(1 - p), quantile(p)] with p = percentile / 100
-// (100: min and max), always including 0.
-std::pair<float, float> ClipRange(const Distribution& d, double percentile);
-
 // Symmetric per-output-channel int8 of a float weight whose dim 0 is the output channel:
 // scale[o] = max |w[o, ...]| / 127, q = round(w / scale[o]) (an all-zero channel gets scale 1).
 void QuantizeWeight(const Tensor& weight, std::vector<int8_t>* q, Quantization* quantization);
 
-// Quantizes `graph` in place; `quantized_ops` and `images` say how many ops and calibration
-// samples; a summary line goes to `log`.
+// Quantizes `graph` in place; fills the int8 fields of `report` (ops int8, calibration
+// samples, ops kept float and agreement); summary lines go to `log`.
 Status QuantizeInt8(const ConvertOptions& options, const FileMetadata& meta, Graph& graph,
-                    size_t* quantized_ops, size_t* images, std::vector<std::string>* log);
+                    ConvertReport* report, std::vector<std::string>* log);
 
 }  // namespace frost::convert

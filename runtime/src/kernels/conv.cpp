@@ -50,14 +50,7 @@ void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1
     const int64_t block_taps = std::min(taps_per_block, taps - tap);
     for (int64_t c0 = 0; c0 < C; c0 += kBlockK) {
       const int64_t segment = std::min(kBlockK, C - c0);
-      for (int64_t t = 0; t < block_taps; ++t) {
-        const int64_t ky = (tap + t) / p.kw, kx = (tap + t) % p.kw;
-        const float** tap_ptrs = ptrs.data() + t * rows;
-        for (int64_t i = 0; i < rows; ++i) {
-          const int64_t at = origins.Tap(im, i, ky, kx);
-          tap_ptrs[i] = at >= 0 ? j.x + at + c0 : kZeros;
-        }
-      }
+      PointTaps(im, origins, j.x, rows, tap, block_taps, c0, kZeros, ptrs.data());
       const int64_t k0 = tap * C + c0, kc = segment * block_taps;
       GemmBlock(j.isa, rows, {ptrs.data(), rows, segment}, *j.w, k0, kc, k0 == 0, k0 + kc >= K,
                 p0, p1, out);

@@ -41,14 +41,7 @@ void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1
     const int64_t tn = std::min(taps_per_block, taps - t0);
     for (int64_t c0 = 0; c0 < C; c0 += chunk) {
       const int64_t kc = std::min(chunk, C - c0);
-      for (int64_t t = 0; t < tn; ++t) {
-        const int64_t ky = (t0 + t) / p.kw, kx = (t0 + t) % p.kw;
-        const uint8_t** tap_ptrs = ptrs.data() + t * rows;
-        for (int64_t i = 0; i < rows; ++i) {
-          const int64_t at = origins.Tap(im, i, ky, kx);
-          tap_ptrs[i] = at >= 0 ? j.x + at + c0 : j.pads;
-        }
-      }
+      PointTaps(im, origins, j.x, rows, t0, tn, c0, j.pads, ptrs.data());
       const int64_t k0 = t0 * C + c0;
       GemmInt8Block(rows, ptrs.data(), tn, kc, *j.w, k0, k0 == 0, k0 + tn * kc >= K, p0, p1,
                     out);

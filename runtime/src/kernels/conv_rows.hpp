@@ -73,6 +73,21 @@ struct RowOrigins {
     return inside ? image[i] + (iy * im.w + ix) * p.channels : -1;
   }
 };
+// Points ptrs[t * rows + i], t < taps, at channel c0 of tap tap0 + t (taps in OHWI order) of
+// row i in x, or at `pad` where that tap lies in the padding.
+template <class T>
+void PointTaps(const ConvImage& im, const RowOrigins& origins, const T* x, int64_t rows,
+               int64_t tap0, int64_t taps, int64_t c0, const T* pad, const T** ptrs) {
+  for (int64_t t = 0; t < taps; ++t) {
+    const int64_t ky = (tap0 + t) / im.p->kw, kx = (tap0 + t) % im.p->kw;
+    const T** tap_ptrs = ptrs + t * rows;
+    for (int64_t i = 0; i < rows; ++i) {
+      const int64_t at = origins.Tap(im, i, ky, kx);
+      tap_ptrs[i] = at >= 0 ? x + at + c0 : pad;
+    }
+  }
+}
+
 // One per pool thread, grown to the largest block.
 inline const RowOrigins& OriginsOf(const ConvImage& im, int64_t r0, int64_t rows) {
   thread_local RowOrigins o;

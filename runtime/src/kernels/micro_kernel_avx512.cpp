@@ -11,8 +11,6 @@
 namespace frost::kernels {
 namespace {
 
-constexpr int64_t kPrefetchRows = 32;  // panel rows (k) ahead
-
 inline void LoadRow(const float* b, __m512* w0, __m512* w1) {
   *w0 = _mm512_load_ps(b);
   *w1 = _mm512_load_ps(b + 16);
@@ -52,12 +50,10 @@ inline void Tile(const MicroTile& t) {
 #pragma GCC unroll 2
     for (int64_t k = 0; k < t.segment; ++k) {
       __m512 w0, w1;
-      // The block's weights are asked for kPrefetchRows ahead (for the first tile, when they
-      // come from memory), the next block's into L2 (see MicroTile::next). Measured on one
-      // core, weights cold (caches flushed) / warm, GFLOP/s: 3x3 7x7x512 97/142 without
-      // either, 114/148 with the first, 127/162 with both; 14x14x256 135/160 -> 153/160.
-      _mm_prefetch(reinterpret_cast<const char*>(bs + (k + kPrefetchRows) * 32), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(bs + (k + kPrefetchRows) * 32 + 16), _MM_HINT_T0);
+      // The next block's weights go into L2 meanwhile (see MicroTile::next). Measured on one
+      // core, weights cold (caches flushed) / warm, GFLOP/s: 3x3 7x7x512 97/142 without it,
+      // 136/162 with it; 14x14x256 135/160 -> 152/166. (A prefetch of this block's own rows
+      // ahead, on top, made no difference or cost a few %.)
       if (k < next_lines) _mm_prefetch(next + k * 64, _MM_HINT_T1);
       LoadRow(bs + k * 32, &w0, &w1);
 #pragma GCC unroll 8

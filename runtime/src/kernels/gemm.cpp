@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <sys/mman.h>
-
+#include "kernels/aligned.hpp"
 #include "kernels/micro_kernels.hpp"
 
 namespace frost::kernels {
@@ -35,21 +34,6 @@ MicroKernel KernelFor(Isa isa, WeightType type) {
   }
 #endif
   return nullptr;
-}
-
-// Packed weights of a large layer go on transparent huge pages where the kernel allows it:
-// 512 times fewer page faults while packing (a third of VGG-16's packing time went to them)
-// and fewer TLB misses while streaming the panels.
-constexpr size_t kHugePage = size_t(2) << 20;
-
-template <class T>
-T* AlignedArray(size_t count) {
-  const size_t bytes = (count * sizeof(T) + 63) / 64 * 64;
-  if (bytes < 2 * kHugePage) return static_cast<T*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes));
-  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void* p = std::aligned_alloc(kHugePage, rounded);
-  if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);
-  return static_cast<T*>(p);
 }
 
 }  // namespace
@@ -88,8 +72,6 @@ int MicroRows(Isa isa) {
   }
   return 0;
 }
-
-void PackedWeights::FreeDeleter::operator()(void* p) const { std::free(p); }
 
 namespace {
 

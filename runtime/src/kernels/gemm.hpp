@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "frost/panels.hpp"
+#include "kernels/aligned.hpp"
 
 namespace frost::kernels {
 
@@ -71,9 +72,6 @@ class PackedWeights {
   size_t bytes() const { return size_t(panels() * k_ * kPanelWidth) * element_bytes(); }
 
  private:
-  struct FreeDeleter {
-    void operator()(void* p) const;
-  };
   size_t element_bytes() const { return type_ == WeightType::kFloat16 ? 2 : 4; }
   template <class T>
   static std::unique_ptr<PackedWeights> PackAny(const T* w, WeightType type, int64_t n, int64_t k,
@@ -86,8 +84,8 @@ class PackedWeights {
   int64_t n_ = 0, k_ = 0;
   WeightType type_ = WeightType::kFloat32;
   const uint8_t* panels_ = nullptr;         // data_, or the file's bytes for a View
-  std::unique_ptr<uint8_t[], FreeDeleter> data_;
-  std::unique_ptr<float[], FreeDeleter> bias_;
+  AlignedPtr<uint8_t> data_;
+  AlignedPtr<float> bias_;
 };
 
 // Rows of the micro-kernel's tile for `isa` (0 for kNone).

@@ -28,14 +28,7 @@ int MicroRowsInt8() {
 #endif
 }
 
-void PackedInt8Weights::FreeDeleter::operator()(void* p) const { std::free(p); }
-
 namespace {
-
-template <class T>
-T* Aligned(size_t count) {
-  return static_cast<T*>(std::aligned_alloc(64, std::max<size_t>(64, (count * sizeof(T) + 63) / 64 * 64)));
-}
 
 struct PackJob {
   const int8_t* w;
@@ -85,9 +78,9 @@ std::unique_ptr<PackedInt8Weights> PackedInt8Weights::Pack(
   packed->n_ = n;
   packed->k_ = k;
   const int64_t padded = packed->panels() * kPanelWidth;
-  packed->data_.reset(Aligned<int8_t>(size_t(padded * packed->k4())));
-  packed->bias_.reset(Aligned<int32_t>(size_t(padded)));
-  packed->requantize_.reset(Aligned<float>(size_t(padded)));
+  packed->data_.reset(AlignedArray<int8_t>(size_t(padded * packed->k4())));
+  packed->bias_.reset(AlignedArray<int32_t>(size_t(padded)));
+  packed->requantize_.reset(AlignedArray<float>(size_t(padded)));
   if (!packed->data_ || !packed->bias_ || !packed->requantize_) return nullptr;
   PackJob job{w,
               n,

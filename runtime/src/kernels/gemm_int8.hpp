@@ -49,13 +49,10 @@ class PackedInt8Weights {
   const float* requantize(int64_t p) const { return requantize_.get() + p * kPanelWidth; }
 
  private:
-  struct FreeDeleter {
-    void operator()(void* p) const;
-  };
   int64_t n_ = 0, k_ = 0;
-  std::unique_ptr<int8_t[], FreeDeleter> data_;
-  std::unique_ptr<int32_t[], FreeDeleter> bias_;
-  std::unique_ptr<float[], FreeDeleter> requantize_;
+  AlignedPtr<int8_t> data_;
+  AlignedPtr<int32_t> bias_;
+  AlignedPtr<float> requantize_;
 };
 
 // Where the output goes: row i at c + i * ldc. Until the last block of k, the int32 sums are

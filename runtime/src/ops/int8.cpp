@@ -202,14 +202,13 @@ size_t Int8Kernel::ScratchBytes(const KernelIo& io) const {
 Status Int8Kernel::Setup(const KernelIo& io) {
   io_ = io;
   path_ = Path::kReference;
-  int64_t n, h, w;
-  if (!ImageDims(io, &n, &h, &w)) return Status::Ok();
+  if (!ImageDims(io, &n_, &h_, &w_)) return Status::Ok();
   if (own_ready_) {
     path_ = Path::kOwn;
     return Status::Ok();
   }
   if (!xnn_ready_) return Status::Ok();
-  if (auto s = xnn_.Setup(n, h, w, io.inputs[0], ElementCount(io.output_shape), io.output,
+  if (auto s = xnn_.Setup(n_, h_, w_, io.inputs[0], ElementCount(io.output_shape), io.output,
                           io.scratch, io.threadpool);
       !s) {
     return s;
@@ -222,12 +221,10 @@ Status Int8Kernel::Run() {
   switch (path_) {
     case Path::kXnnpack: return xnn_.Run(io_.threadpool);
     case Path::kOwn: {
-      int64_t n, h, w;
-      ImageDims(io_, &n, &h, &w);
       // Conv2D's output is [N, OH, OW, O]; FullyConnected's [N, O] is an N x 1 x 1 image.
       const Shape& y = io_.output_shape;
       const int64_t oh = y.size() == 4 ? y[1] : 1, ow = y.size() == 4 ? y[2] : 1;
-      own_.Run(io_.inputs[0], n, h, w, oh, ow, io_.output, io_.scratch, io_.threadpool);
+      own_.Run(io_.inputs[0], n_, h_, w_, oh, ow, io_.output, io_.scratch, io_.threadpool);
       return Status::Ok();
     }
     case Path::kReference: break;

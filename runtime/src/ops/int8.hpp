@@ -141,6 +141,7 @@ class Int8Kernel : public Kernel {
  private:
   enum class Path { kReference, kXnnpack, kOwn };
   Path path_ = Path::kReference;  // what Setup chose
+  int64_t n_ = 0, h_ = 0, w_ = 0;  // the input image, as Setup found it (own path)
   XnnInt8Conv xnn_;
   bool xnn_ready_ = false;
   OwnInt8Conv own_;

@@ -66,7 +66,7 @@ int main() {
     }, runs);
     const double s32 = Best([&] {
       ConvF32(Isa::kAvx512, p, *packed_f, x.data(), 1, size, size, size, size, y.data(), -1e30f,
-              1e30f, nullptr);
+              1e30f, /*scratch=*/nullptr, nullptr);  // the direct conv, not Winograd
     }, runs);
     const double ops = 2.0 * double(pixels * channels * k);
     std::printf("| 3x3 %lldx%lldx%lld | %.3f | %.0f | %.3f | %.0f | %.2f |\n", (long long)size,

@@ -13,6 +13,7 @@ set(FROST_RUNTIME_SOURCES
   src/kernels/conv_int8.cpp
   src/kernels/gemm.cpp
   src/kernels/gemm_int8.cpp
+  src/kernels/winograd.cpp
   src/ops/binary.cpp
   src/ops/concat.cpp
   src/ops/conv2d.cpp
@@ -42,10 +43,14 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   list(APPEND FROST_RUNTIME_SOURCES
     src/kernels/micro_kernel_avx2.cpp
     src/kernels/micro_kernel_avx512.cpp
-    src/kernels/micro_kernel_avx512_vnni.cpp)
+    src/kernels/micro_kernel_avx512_vnni.cpp
+    src/kernels/winograd_transforms_avx2.cpp
+    src/kernels/winograd_transforms_avx512.cpp)
   set_source_files_properties(src/kernels/micro_kernel_avx2.cpp
+    src/kernels/winograd_transforms_avx2.cpp
     PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c")
   set_source_files_properties(src/kernels/micro_kernel_avx512.cpp
+    src/kernels/winograd_transforms_avx512.cpp
     PROPERTIES COMPILE_OPTIONS "-mavx512f;-mfma;-mf16c")
   set_source_files_properties(src/kernels/micro_kernel_avx512_vnni.cpp
     PROPERTIES COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vnni")

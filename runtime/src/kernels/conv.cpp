@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/conv_rows.hpp"
+#include "kernels/winograd.hpp"
 
 namespace frost::kernels {
 namespace {
@@ -125,9 +126,19 @@ void Run(Job& j, pthreadpool_t pool) {
 
 }  // namespace
 
+size_t ConvScratchBytes(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch,
+                        int64_t oh, int64_t ow, pthreadpool_t pool) {
+  if (!WinogradApplies(isa, p, out_channels, batch, oh, ow)) return 0;
+  return WinogradScratchBytes(p, batch, oh, ow, pool);
+}
+
 void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
              int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y, float lo,
-             float hi, pthreadpool_t pool) {
+             float hi, void* scratch, pthreadpool_t pool) {
+  if (scratch != nullptr && WinogradApplies(isa, p, weights.n(), batch, oh, ow)) {
+    return ConvWinogradF32(isa, p, weights, x, batch, h, w, oh, ow, y, nullptr, lo, hi, scratch,
+                           pool);
+  }
   Job j{};
   j.isa = isa;
   j.p = &p;
@@ -154,7 +165,7 @@ void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, in
                        float lo, float hi, pthreadpool_t pool) {
   ConvParams p;
   p.channels = weights.k();
-  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, lo, hi, pool);
+  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, lo, hi, /*scratch=*/nullptr, pool);
 }
 
 }  // namespace frost::kernels

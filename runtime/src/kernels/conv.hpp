@@ -5,6 +5,7 @@
 
 #include <pthreadpool.h>
 
+#include <cstddef>
 #include <cstdint>
 
 #include "kernels/gemm.hpp"
@@ -17,10 +18,16 @@ struct ConvParams {
   int64_t channels = 0;  // input channels (= K / (kh * kw))
 };
 
+// Scratch bytes ConvF32 wants for these shapes on `pool` (0: none; with less than this it
+// runs, only slower: a 3x3 stride-1 conv runs as Winograd F(4x4, 3x3) in it, winograd.hpp).
+size_t ConvScratchBytes(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch,
+                        int64_t oh, int64_t ow, pthreadpool_t pool);
+
 // x [batch, h, w, channels] NHWC -> y [batch, oh, ow, weights.n()], clamped to [lo, hi].
+// scratch: nullptr, or ConvScratchBytes of 64-byte aligned memory.
 void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
              int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y, float lo,
-             float hi, pthreadpool_t pool);
+             float hi, void* scratch, pthreadpool_t pool);
 
 // x [m, weights.k()] -> y [m, weights.n()], clamped to [lo, hi].
 void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, int64_t m, float* y,

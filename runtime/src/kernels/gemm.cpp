@@ -146,10 +146,37 @@ std::unique_ptr<PackedWeights> PackedWeights::PackHalf(const uint16_t* w16, int6
   return PackAny(w16, WeightType::kFloat16, n, k, bias, consumed, pool);
 }
 
+void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, const void* b,
+               int64_t kc, int n, const float* bias, bool last, const char* next,
+               const GemmOut& out) {
+  const MicroKernel kernel = KernelFor(isa, type);
+  const int64_t mr = MicroRows(isa);
+  const size_t eb = type == WeightType::kFloat16 ? 2 : 4;
+  const int64_t block_lines = int64_t(size_t(kc * kPanelWidth) * eb / 64);
+  ForEachTile(m, mr, [&](int64_t i, int64_t count) {
+    const int64_t line0 = block_lines * i / m, line1 = block_lines * (i + count) / m;
+    MicroTile tile;
+    tile.m = int(count);
+    tile.n = n;
+    tile.kc = kc;
+    tile.segment = a.segment;
+    tile.a = a.rows + i;
+    tile.a_stride = a.stride;
+    tile.b = b;
+    tile.c = out.c + i * out.ldc;
+    tile.ldc = out.ldc;
+    tile.bias = bias;
+    tile.lo = out.lo;
+    tile.hi = out.hi;
+    tile.last = last;
+    tile.next = next != nullptr ? next + line0 * 64 : nullptr;
+    tile.next_lines = next != nullptr ? std::min(line1 - line0, kc) : 0;
+    kernel(tile);
+  });
+}
+
 void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights& w, int64_t k0,
                int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out) {
-  const MicroKernel kernel = KernelFor(isa, w.type());
-  const int64_t mr = MicroRows(isa);
   const size_t eb = w.type() == WeightType::kFloat16 ? 2 : 4;
   auto block = [&](int64_t p, int64_t k) {
     return static_cast<const char*>(w.panel(p)) + size_t(k * kPanelWidth) * eb;
@@ -158,33 +185,13 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
   // next k block) is fetched into L2, its lines shared out over the tiles by their rows:
   // weights that come from memory (each late-layer weight is read once per run) then arrive
   // ahead of time.
-  const int64_t block_lines = int64_t(size_t(kc * kPanelWidth) * eb / 64);
   for (int64_t p = p0; p < p1; ++p) {
     const int n = int(std::min(kPanelWidth, w.n() - p * kPanelWidth));
-    const void* b = block(p, k0);
     const char* next = p + 1 < p1 ? block(p + 1, k0) : k0 + kc < w.k() ? block(p0, k0 + kc) : nullptr;
-    const float* bias = first ? w.bias(p) : nullptr;
-    float* c = out.c + p * kPanelWidth;
-    ForEachTile(m, mr, [&](int64_t i, int64_t count) {
-      const int64_t line0 = block_lines * i / m, line1 = block_lines * (i + count) / m;
-      MicroTile tile;
-      tile.m = int(count);
-      tile.n = n;
-      tile.kc = kc;
-      tile.segment = a.segment;
-      tile.a = a.rows + i;
-      tile.a_stride = a.stride;
-      tile.b = b;
-      tile.c = c + i * out.ldc;
-      tile.ldc = out.ldc;
-      tile.bias = bias;
-      tile.lo = out.lo;
-      tile.hi = out.hi;
-      tile.last = last;
-      tile.next = next != nullptr ? next + line0 * 64 : nullptr;
-      tile.next_lines = next != nullptr ? std::min(line1 - line0, kc) : 0;
-      kernel(tile);
-    });
+    GemmOut panel_out = out;
+    panel_out.c = out.c + p * kPanelWidth;
+    GemmPanel(isa, w.type(), m, a, block(p, k0), kc, n, first ? w.bias(p) : nullptr, last, next,
+              panel_out);
   }
 }
 

@@ -112,6 +112,14 @@ struct GemmRowPointers {
   int64_t segment;
 };
 
+// One panel's block of k: `b` at its kc rows of 32 weights of `type`, n <= 32 columns of C
+// (out.c at the panel's first column); C starts from `bias` (the first block) or, when nullptr,
+// from what C holds; `last`: C is clamped. `next` (nullptr: none): the kc rows the caller needs
+// next, fetched into L2 meanwhile.
+void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, const void* b,
+               int64_t kc, int n, const float* bias, bool last, const char* next,
+               const GemmOut& out);
+
 // One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1).
 // `first`: C starts from the bias; `last`: C is clamped.
 void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights& w, int64_t k0,

@@ -145,7 +145,11 @@ class Conv2DKernel : public Kernel {
     const Shape& x = io.input_shapes[0];
     // The operator was made for the stored channel count; a graph that moves the batch into
     // the channels (never a sane one) runs on the reference kernel instead.
-    if (packed_ != nullptr) return x[3] == channels_ ? Status::Ok() : weights_.Load();
+    if (packed_ != nullptr) {
+      if (x[3] != channels_) return weights_.Load();
+      winograd_ = io.scratch != nullptr && ScratchBytes(io) > 0;
+      return Status::Ok();
+    }
     if (!op_ || x[3] != channels_) return weights_.Load();
     xnn_status status = xnn_setup_convolution2d_nhwc_f32(op_.get(), x[0], x[1], x[2], io.inputs[0],
                                                          io.output, io.threadpool);
@@ -154,13 +158,19 @@ class Conv2DKernel : public Kernel {
     return XnnStatus(status, "xnn_setup_convolution2d_nhwc_f32");
   }
 
+  size_t ScratchBytes(const KernelIo& io) const override {
+    if (packed_ == nullptr || io.input_shapes[0][3] != channels_) return 0;
+    const Shape& y = io.output_shape;
+    return kernels::ConvScratchBytes(isa_, params_, y[3], y[0], y[1], y[2], io.threadpool);
+  }
+
   Status Run() override {
     if (packed_ != nullptr && io_.input_shapes[0][3] == channels_) {
       const Shape& x = io_.input_shapes[0];
       const Shape& y = io_.output_shape;
       const Clamp clamp = ClampOf(a_.fused());
       kernels::ConvF32(isa_, params_, *packed_, io_.inputs[0], x[0], x[1], x[2], y[1], y[2],
-                       io_.output, clamp.min, clamp.max, io_.threadpool);
+                       io_.output, clamp.min, clamp.max, io_.scratch, io_.threadpool);
       return Status::Ok();
     }
     if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution");
@@ -170,7 +180,9 @@ class Conv2DKernel : public Kernel {
   }
 
   const char* backend() const override {
-    return packed_ != nullptr ? kernels::IsaName(isa_) : Kernel::backend();
+    if (packed_ == nullptr) return Kernel::backend();
+    if (winograd_) return isa_ == kernels::Isa::kAvx512 ? "avx512 winograd" : "avx2 winograd";
+    return kernels::IsaName(isa_);
   }
 
  private:
@@ -200,6 +212,7 @@ class Conv2DKernel : public Kernel {
   kernels::Isa isa_ = kernels::Isa::kNone;
   kernels::ConvParams params_;
   std::unique_ptr<kernels::PackedWeights> packed_;
+  bool winograd_ = false;  // the last Setup's shapes run as Winograd F(4x4, 3x3)
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {

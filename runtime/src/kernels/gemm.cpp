@@ -147,7 +147,7 @@ std::unique_ptr<PackedWeights> PackedWeights::PackHalf(const uint16_t* w16, int6
 }
 
 void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, const void* b,
-               int64_t kc, int n, const float* bias, bool last, const char* next,
+               int64_t b_stride, int64_t kc, int n, const float* bias, bool last, const char* next,
                const GemmOut& out) {
   const MicroKernel kernel = KernelFor(isa, type);
   const int64_t mr = MicroRows(isa);
@@ -163,6 +163,7 @@ void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, co
     tile.a = a.rows + i;
     tile.a_stride = a.stride;
     tile.b = b;
+    tile.b_stride = b_stride;
     tile.c = out.c + i * out.ldc;
     tile.ldc = out.ldc;
     tile.bias = bias;
@@ -190,7 +191,7 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
     const char* next = p + 1 < p1 ? block(p + 1, k0) : k0 + kc < w.k() ? block(p0, k0 + kc) : nullptr;
     GemmOut panel_out = out;
     panel_out.c = out.c + p * kPanelWidth;
-    GemmPanel(isa, w.type(), m, a, block(p, k0), kc, n, first ? w.bias(p) : nullptr, last, next,
+    GemmPanel(isa, w.type(), m, a, block(p, k0), kPanelWidth, kc, n, first ? w.bias(p) : nullptr, last, next,
               panel_out);
   }
 }

@@ -112,12 +112,13 @@ struct GemmRowPointers {
   int64_t segment;
 };
 
-// One panel's block of k: `b` at its kc rows of 32 weights of `type`, n <= 32 columns of C
-// (out.c at the panel's first column); C starts from `bias` (the first block) or, when nullptr,
-// from what C holds; `last`: C is clamped. `next` (nullptr: none): the kc rows the caller needs
-// next, fetched into L2 meanwhile.
+// One panel's block of k: `b` at its kc rows of 32 weights of `type`, each b_stride weights
+// after the previous (32 in a packed panel), n <= 32 columns of C (out.c at the panel's first
+// column); C starts from `bias` (the first block) or, when nullptr, from what C holds; `last`:
+// C is clamped. `next` (nullptr: none): the kc rows of 32 the caller needs next, fetched into
+// L2 meanwhile.
 void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, const void* b,
-               int64_t kc, int n, const float* bias, bool last, const char* next,
+               int64_t b_stride, int64_t kc, int n, const float* bias, bool last, const char* next,
                const GemmOut& out);
 
 // One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1).

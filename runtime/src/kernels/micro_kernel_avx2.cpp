@@ -19,6 +19,7 @@ template <int M, class B>
 inline void Tile(const MicroTile& t) {
   const int n = t.n;
   const B* b = static_cast<const B*>(t.b);
+  const int64_t b_stride = t.b_stride;
   float* c = t.c;
   const int64_t ldc = t.ldc;
   const float* bias = t.bias;
@@ -46,14 +47,14 @@ inline void Tile(const MicroTile& t) {
     const float* ap[M];
 #pragma GCC unroll 4
     for (int i = 0; i < M; ++i) ap[i] = t.a[s0 / t.segment * t.a_stride + i];
-    const B* bs = b + s0 * 32;
+    const B* bs = b + s0 * b_stride;
     const int64_t next_lines = t.next_lines - s0;
     const char* next = t.next != nullptr ? t.next + s0 * 64 : nullptr;
 #pragma GCC unroll 2
     for (int64_t k = 0; k < t.segment; ++k) {
       if (k < next_lines) _mm_prefetch(next + k * 64, _MM_HINT_T1);
-      const __m256 w0 = Load8(bs + k * 32), w1 = Load8(bs + k * 32 + 8);
-      const __m256 w2 = Load8(bs + k * 32 + 16), w3 = Load8(bs + k * 32 + 24);
+      const __m256 w0 = Load8(bs + k * b_stride), w1 = Load8(bs + k * b_stride + 8);
+      const __m256 w2 = Load8(bs + k * b_stride + 16), w3 = Load8(bs + k * b_stride + 24);
 #pragma GCC unroll 4
       for (int i = 0; i < M; ++i) {
         const __m256 x = _mm256_broadcast_ss(ap[i] + k);

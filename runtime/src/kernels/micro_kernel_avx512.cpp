@@ -24,6 +24,7 @@ template <int M, class B>
 inline void Tile(const MicroTile& t) {
   const int n = t.n;
   const B* b = static_cast<const B*>(t.b);
+  const int64_t b_stride = t.b_stride;
   float* c = t.c;
   const int64_t ldc = t.ldc;
   const float* bias = t.bias;
@@ -44,7 +45,7 @@ inline void Tile(const MicroTile& t) {
     const float* ap[M];
 #pragma GCC unroll 8
     for (int i = 0; i < M; ++i) ap[i] = t.a[s0 / t.segment * t.a_stride + i];
-    const B* bs = b + s0 * 32;
+    const B* bs = b + s0 * b_stride;
     const int64_t next_lines = t.next_lines - s0;
     const char* next = t.next != nullptr ? t.next + s0 * 64 : nullptr;
 #pragma GCC unroll 2
@@ -55,7 +56,7 @@ inline void Tile(const MicroTile& t) {
       // 136/162 with it; 14x14x256 135/160 -> 152/166. (A prefetch of this block's own rows
       // ahead, on top, made no difference or cost a few %.)
       if (k < next_lines) _mm_prefetch(next + k * 64, _MM_HINT_T1);
-      LoadRow(bs + k * 32, &w0, &w1);
+      LoadRow(bs + k * b_stride, &w0, &w1);
 #pragma GCC unroll 8
       for (int i = 0; i < M; ++i) {
         const __m512 x = _mm512_set1_ps(ap[i][k]);

@@ -20,6 +20,7 @@ struct MicroTile {
   const float* const* a = nullptr;
   int64_t a_stride = 0;
   const void* b = nullptr;  // the panel's row k0: kc rows of 32 weights (float or half)
+  int64_t b_stride = 32;    // weights from one row of b to the next (32: a packed panel)
   float* c = nullptr;       // row i at c + i * ldc
   int64_t ldc = 0;
   const float* bias = nullptr;

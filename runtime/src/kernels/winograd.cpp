@@ -22,9 +22,12 @@ constexpr int64_t kMinTiles = 16;
 // The transformed input of one span of tiles (shared by the span's tasks) takes at most this
 // many bytes: a span is transformed, then its GEMMs run, then the next span.
 constexpr int64_t kSpanBytes = 2 << 20;
-// Input channels per weight-transform block: 36 x 128 x 32 floats = 576 KiB, in L2 while
+// Input channels per weight-transform block: 128 x 36 x 32 floats = 576 KiB, in L2 while
 // the task's tiles pass.
 constexpr int64_t kBlockC = 128;
+// Floats per input channel in that block: its 36 rows of 32 weights and a line of padding
+// (without it, the GEMM's rows 36 x 128 bytes apart fell into 16 of L1's 64 sets).
+constexpr int64_t kURow = kWinogradPoints * kPanelWidth + 16;
 
 constexpr int64_t kPoints = kWinogradPoints;
 
@@ -118,16 +121,13 @@ void GemmItem(const Job& j, int64_t chunk, int64_t panel, float* u, float* m) {
   const bool half = j.w->type() == WeightType::kFloat16;
   for (int64_t c0 = 0; c0 < C; c0 += kBlockC) {
     const int64_t kc = std::min(kBlockC, C - c0);
-    j.tf.weights(j.w->panel(panel), half, C, c0, kc, u, kBlockC);
+    j.tf.weights(j.w->panel(panel), half, C, c0, kc, u, kURow);
     for (int64_t xi = 0; xi < kPoints; ++xi) {
       const float* plane = j.v + (xi * j.count + i0) * C + c0;
       for (int64_t r = 0; r < rows; ++r) ptrs[r] = plane + r * C;
-      const float* b = u + xi * kBlockC * kPanelWidth;
-      const char* next = xi + 1 < kPoints ? reinterpret_cast<const char*>(b + kBlockC * kPanelWidth)
-                                          : nullptr;
       // M starts from zero: the bias comes with the output transform.
-      GemmPanel(j.isa, WeightType::kFloat32, rows, {ptrs, 0, kc}, b, kc, n,
-                c0 == 0 ? kZeroBias : nullptr, c0 + kc >= C, next,
+      GemmPanel(j.isa, WeightType::kFloat32, rows, {ptrs, 0, kc}, u + xi * kPanelWidth, kURow, kc,
+                n, c0 == 0 ? kZeroBias : nullptr, c0 + kc >= C, /*next=*/nullptr,
                 {m + xi * rows * kPanelWidth, kPanelWidth, -inf, inf});
     }
   }
@@ -145,7 +145,7 @@ void GemmItem(const Job& j, int64_t chunk, int64_t panel, float* u, float* m) {
 }
 
 // Per-worker buffers after the span's V: the weight block U and the products M.
-constexpr int64_t kUFloats = kPoints * kBlockC * kPanelWidth;
+constexpr int64_t kUFloats = kBlockC * kURow;
 constexpr int64_t kMFloats = kPoints * kChunkTiles * kPanelWidth;
 
 // Worker `worker` of j.workers: an equal share of the span's (chunk, panel) items, chunk by

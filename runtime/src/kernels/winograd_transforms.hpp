@@ -17,7 +17,9 @@ struct WinogradTransforms {
   // for c < channels (a multiple of 16).
   void (*input)(const float* const* d, int64_t channels, float* v, int64_t plane);
   // One panel's 3x3 weights (PANELS32, float or IEEE half: `half`), input channels
-  // [c0, c0 + kc) of `channels`: writes u[(xi * stride + c - c0) * 32 + o].
+  // [c0, c0 + kc) of `channels`: writes u[(c - c0) * stride + xi * 32 + o]. (Channel-major:
+  // the 36 rows of one channel are written one after the other, where point-major order made
+  // 36 scattered streams of stores that cost more than the GEMMs at 16 tiles.)
   void (*weights)(const void* panel, bool half, int64_t channels, int64_t c0, int64_t kc,
                   float* u, int64_t stride);
   // One tile's products m[xi * plane + o], o < n (16 or 32) -> its output pixel (i, j) at

@@ -12,6 +12,7 @@ struct ConvCase {
   bool bias = true;
   schema::FusedActivation fused = schema::FusedActivation::NONE;
   float clip_min = 0, clip_max = 0;
+  bool half_weights = false;  // the weight stored as FLOAT16
 };
 
 int64_t OutSize(int64_t in, int pad_begin, int pad_end, int k, int stride, int dilation) {
@@ -22,7 +23,8 @@ ModelBytes ConvModel(const ConvCase& c, const std::vector<float>& weight,
                      const std::vector<float>& bias) {
   ModelBuilder b;
   int x = b.Input("x", {c.n, c.h, c.w, c.c});
-  int w = b.Constant("w", {c.o, c.kh, c.kw, c.c / c.groups}, weight);
+  const std::vector<int64_t> w_shape = {c.o, c.kh, c.kw, c.c / c.groups};
+  int w = c.half_weights ? b.ConstantHalf("w", w_shape, weight) : b.Constant("w", w_shape, weight);
   int bias_t = c.bias ? b.Constant("b", {c.o}, bias) : -1;
   auto fused = MakeFused(b.fbb(), c.fused, c.clip_min, c.clip_max);
   auto options =
@@ -281,6 +283,9 @@ TEST_CASE("Conv2D Winograd F(4x4, 3x3) matches the reference") {
       // 100 tiles: two chunks of tiles per panel.
       {.n = 1, .h = 40, .w = 40, .c = 16, .o = 48, .kh = 3, .kw = 3, .pad_top = 1,
        .pad_left = 1, .pad_bottom = 1, .pad_right = 1},
+      // FLOAT16 weights (widened while transformed; the reference widens them too).
+      {.n = 1, .h = 16, .w = 16, .c = 32, .o = 64, .kh = 3, .kw = 3, .pad_top = 1,
+       .pad_left = 1, .pad_bottom = 1, .pad_right = 1, .fused = F::RELU, .half_weights = true},
       // 512 channels: 36 tiles in two spans of transformed input (2 MiB each).
       {.n = 1, .h = 24, .w = 24, .c = 512, .o = 16, .kh = 3, .kw = 3, .pad_top = 1,
        .pad_left = 1, .pad_bottom = 1, .pad_right = 1},

@@ -1,10 +1,11 @@
 #include "kernels/winograd.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <vector>
+#include <new>
 
 #include "kernels/aligned.hpp"
 #include "kernels/winograd_transforms.hpp"
@@ -78,8 +79,9 @@ struct Job {
   int64_t t0;      // the span's first tile
   int64_t count;   // and its number of tiles
   int64_t chunks;  // chunks of tiles (of at most kChunkTiles) in this span
-  int64_t workers;
-  float* slots;    // per worker: U, then M
+  int64_t workers;                  // pool threads: tasks that may run at once
+  float* slots;                     // per worker: U, then M
+  std::atomic<int32_t>* slot_busy;  // per worker slot: 1 while a task uses it
 };
 
 // Tile t's image and its top-left output pixel.
@@ -148,17 +150,21 @@ void GemmItem(const Job& j, int64_t chunk, int64_t panel, float* u, float* m) {
 constexpr int64_t kUFloats = kBlockC * kURow;
 constexpr int64_t kMFloats = kPoints * kChunkTiles * kPanelWidth;
 
-// Worker `worker` of j.workers: an equal share of the span's (chunk, panel) items, chunk by
-// chunk (consecutive items share the chunk's V in L2), with its own slot of the scratch.
-void GemmWorker(void* context, size_t worker) {
+// Item (chunk, panel) of the span, chunk-major (a thread's consecutive items share the
+// chunk's V in L2), in whichever scratch slot is free: at most j.workers tasks run at once, so
+// one always is. (Items are taken dynamically: a thread that the OS stalls leaves its items to
+// the others, as the direct conv's tasks do.)
+void GemmTask(void* context, size_t item) {
   const Job& j = *static_cast<const Job*>(context);
-  const int64_t panels = j.w->panels(), items = j.chunks * panels;
-  const int64_t first = items * int64_t(worker) / j.workers;
-  const int64_t last = items * (int64_t(worker) + 1) / j.workers;
-  float* u = j.slots + int64_t(worker) * (kUFloats + kMFloats);
-  for (int64_t item = first; item < last; ++item) {
-    GemmItem(j, item / panels, item % panels, u, u + kUFloats);
+  const int64_t panels = j.w->panels();
+  int64_t slot = 0;
+  for (;; slot = (slot + 1) % j.workers) {
+    int32_t idle = 0;
+    if (j.slot_busy[slot].compare_exchange_strong(idle, 1, std::memory_order_acquire)) break;
   }
+  float* u = j.slots + slot * (kUFloats + kMFloats);
+  GemmItem(j, int64_t(item) / panels, int64_t(item) % panels, u, u + kUFloats);
+  j.slot_busy[slot].store(0, std::memory_order_release);
 }
 
 int64_t Workers(pthreadpool_t pool) {
@@ -182,7 +188,9 @@ size_t WinogradScratchBytes(const ConvParams& p, int64_t batch, int64_t oh, int6
                             pthreadpool_t pool) {
   const Geometry g = GeometryOf(p, batch, oh, ow);
   const int64_t v = (kPoints * g.span * p.channels + 15) / 16 * 16;  // slots 64-byte aligned
-  return size_t(v + Workers(pool) * (kUFloats + kMFloats)) * sizeof(float);
+  const int64_t workers = Workers(pool);
+  return size_t(v + workers * (kUFloats + kMFloats)) * sizeof(float) +
+         size_t(workers) * sizeof(std::atomic<int32_t>);
 }
 
 void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
@@ -207,11 +215,13 @@ void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights,
   j.v = static_cast<float*>(scratch);
   j.slots = j.v + (kPoints * j.g.span * p.channels + 15) / 16 * 16;
   j.workers = Workers(pool);
+  j.slot_busy = reinterpret_cast<std::atomic<int32_t>*>(j.slots + j.workers * (kUFloats + kMFloats));
+  for (int64_t i = 0; i < j.workers; ++i) new (&j.slot_busy[i]) std::atomic<int32_t>(0);
   for (j.t0 = 0; j.t0 < j.g.tiles; j.t0 += j.g.span) {
     j.count = std::min(j.g.span, j.g.tiles - j.t0);
     j.chunks = (j.count + kChunkTiles - 1) / kChunkTiles;
     pthreadpool_parallelize_1d(pool, InputTask, &j, size_t(j.count), 0);
-    pthreadpool_parallelize_1d(pool, GemmWorker, &j, size_t(j.workers), 0);
+    pthreadpool_parallelize_1d(pool, GemmTask, &j, size_t(j.chunks * weights.panels()), 0);
   }
 }
 

@@ -228,6 +228,7 @@ int RunBench(const BenchArgs& args, const CLI::App& command) {
                                 : Json(flops_per_run / 1e9 / median / peak.get<double>());
   result["memory"] = {{"peak_resident_bytes", uint64_t(usage.ru_maxrss) * 1024},  // KiB on Linux
                       {"arena_bytes", session->ArenaBytes()},
+                      {"scratch_bytes", session->ScratchBytes()},
                       {"weight_bytes", model->Stats().weight_bytes}};
   if (args.profile) result["profile"] = ProfileJson(ops, op_seconds, median);
 

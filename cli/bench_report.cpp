@@ -120,6 +120,7 @@ void PrintBenchReport(const Json& r) {
   const Json& m = r["memory"];
   Row("peak resident memory", Bytes(m["peak_resident_bytes"].get<uint64_t>()));
   Row("activation arena", Bytes(m["arena_bytes"].get<uint64_t>()));
+  Row("kernel scratch", Bytes(m["scratch_bytes"].get<uint64_t>()));
   Row("weights", Bytes(m["weight_bytes"].get<uint64_t>()));
   if (r.contains("profile")) PrintProfile(r);
 }

@@ -507,6 +507,8 @@ std::vector<std::string> Session::KernelNames() const {
 
 size_t Session::ArenaBytes() const { return impl_->plan.arena_bytes; }
 
+size_t Session::ScratchBytes() const { return impl_->scratch_capacity; }
+
 void Session::SetObserver(TensorObserver observer) {
   Impl& s = *impl_;
   if (observer && s.tensor_names.empty()) {

@@ -85,6 +85,7 @@ TEST_CASE("cli: bench --json has every measure, consistent with frost info") {
   CHECK(j["memory"]["weight_bytes"] == facts["memory"]["weight_bytes"]);
   CHECK(j["memory"]["arena_bytes"] == facts["memory"]["arena_bytes"]);  // batch 1 both
   CHECK(j["memory"]["peak_resident_bytes"].get<uint64_t>() > 0);
+  CHECK(j["memory"]["scratch_bytes"] == 0);  // a fully connected layer needs none
 }
 
 TEST_CASE("cli: bench --batch runs that many samples per run") {

@@ -306,6 +306,17 @@ TEST_CASE("Conv2D Winograd F(4x4, 3x3) matches the reference") {
     }
     ++seed;
   }
+  // Its transformed tiles live in the session's kernel scratch; XNNPACK needs none.
+  const ConvCase& c = cases[0];
+  ModelBytes bytes = ConvModel(c, Random(c.o * 9 * c.c, 1), Random(c.o, 2));
+  const std::vector<float> x = Random(c.n * c.h * c.w * c.c, 3);
+  for (auto [kernels, backend] : ConvKernelChoices()) {
+    const RunResult r = RunModel(bytes, {x}, c.n, /*reference=*/false, 2, kernels);
+    REQUIRE(r.status.ok());
+    // 36 points x 16 tiles x 64 channels of input, and per thread its weight and product blocks.
+    if (kernels == ConvKernels::kXnnpack) CHECK(r.scratch_bytes == 0);
+    else CHECK(r.scratch_bytes >= size_t(36 * 16 * 64 * 4));
+  }
 }
 
 TEST_CASE("Conv2D with Clip(min == max): XNNPACK falls back to the reference, frost's do not") {

@@ -33,6 +33,7 @@ struct RunResult {
   Status status;
   std::vector<std::vector<float>> outputs;
   std::vector<std::string> kernels;  // Session::KernelNames()
+  size_t scratch_bytes = 0;          // Session::ScratchBytes()
 };
 
 // Loads `bytes`, runs `inputs` at `batch` and returns every output.
@@ -58,6 +59,7 @@ inline RunResult RunModel(const ModelBytes& bytes, const std::vector<std::vector
   for (auto& v : r.outputs) out.push_back(v.data());
   r.status = session->Run(in, batch, out);
   r.kernels = session->KernelNames();
+  r.scratch_bytes = session->ScratchBytes();
   return r;
 }
 

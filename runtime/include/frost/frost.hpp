@@ -177,6 +177,9 @@ class Session {
   void SetObserver(TensorObserver observer);
   // Bytes of the activation arena planned for the batch last run.
   size_t ArenaBytes() const;
+  // Bytes of scratch memory the kernels share (e.g. Winograd's transformed tiles), sized for
+  // the largest need at the batch last run; planned with the arena, allocated once.
+  size_t ScratchBytes() const;
   // Per op, in execution order: name, type, backend, FLOPs at the batch last run and, with
   // SessionOptions::profile, the seconds each op took in the last Run or RunTo (steady clock,
   // wall time; with threads > 1 an op's time covers all its threads). The input and output

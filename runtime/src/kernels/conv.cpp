@@ -25,6 +25,7 @@ struct Job {
   const float* x;
   int64_t h, w_in, oh, ow;
   float* y;
+  const float* residual;  // nullptr, or laid out as y
   float lo, hi;
   enum class A { kDirect, kImplicit, kRuns, kGathered } a;
   int64_t m;             // rows of A: batch * oh * ow
@@ -96,7 +97,7 @@ void RunTask(void* context, size_t block, size_t group) {
   const Job& j = *static_cast<const Job*>(context);
   const int64_t K = j.w->k(), N = j.w->n();
   const ConvTask t = TaskOf(j.tasks, j.m, j.w->panels(), block, group);
-  const GemmOut out{j.y + t.r0 * N, N, j.lo, j.hi};
+  const GemmOut out{j.y + t.r0 * N, N, j.lo, j.hi, j.residual ? j.residual + t.r0 * N : nullptr};
   if (j.a == Job::A::kImplicit) return ImplicitGemm(j, t.r0, t.rows, t.p0, t.p1, out);
   if (j.a == Job::A::kRuns) return RunsGemm(j, t.r0, t.rows, t.p0, t.p1, out);
   const float* a = j.x + t.r0 * K;
@@ -126,8 +127,8 @@ void Run(Job& j, pthreadpool_t pool) {
 }  // namespace
 
 void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y, float lo,
-             float hi, pthreadpool_t pool) {
+             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
+             const float* residual, float lo, float hi, pthreadpool_t pool) {
   Job j{};
   j.isa = isa;
   j.p = &p;
@@ -138,6 +139,7 @@ void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const f
   j.oh = oh;
   j.ow = ow;
   j.y = y;
+  j.residual = residual;
   j.lo = lo;
   j.hi = hi;
   const bool runs = p.dilation_w == 1 && p.kw * p.channels <= kBlockK;
@@ -154,7 +156,7 @@ void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, in
                        float lo, float hi, pthreadpool_t pool) {
   ConvParams p;
   p.channels = weights.k();
-  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, lo, hi, pool);
+  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, /*residual=*/nullptr, lo, hi, pool);
 }
 
 }  // namespace frost::kernels

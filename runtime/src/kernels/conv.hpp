@@ -17,10 +17,11 @@ struct ConvParams {
   int64_t channels = 0;  // input channels (= K / (kh * kw))
 };
 
-// x [batch, h, w, channels] NHWC -> y [batch, oh, ow, weights.n()], clamped to [lo, hi].
+// x [batch, h, w, channels] NHWC -> y [batch, oh, ow, weights.n()], plus `residual` (nullptr,
+// or [batch, oh, ow, weights.n()], never overlapping y), clamped to [lo, hi].
 void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y, float lo,
-             float hi, pthreadpool_t pool);
+             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
+             const float* residual, float lo, float hi, pthreadpool_t pool);
 
 // x [m, weights.k()] -> y [m, weights.n()], clamped to [lo, hi].
 void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, int64_t m, float* y,

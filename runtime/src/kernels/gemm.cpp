@@ -165,6 +165,7 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
     const char* next = p + 1 < p1 ? block(p + 1, k0) : k0 + kc < w.k() ? block(p0, k0 + kc) : nullptr;
     const float* bias = first ? w.bias(p) : nullptr;
     float* c = out.c + p * kPanelWidth;
+    const float* residual = last && out.residual ? out.residual + p * kPanelWidth : nullptr;
     ForEachTile(m, mr, [&](int64_t i, int64_t count) {
       const int64_t line0 = block_lines * i / m, line1 = block_lines * (i + count) / m;
       MicroTile tile;
@@ -181,6 +182,7 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
       tile.lo = out.lo;
       tile.hi = out.hi;
       tile.last = last;
+      tile.residual = residual != nullptr ? residual + i * out.ldc : nullptr;
       tile.next = next != nullptr ? next + line0 * 64 : nullptr;
       tile.next_lines = next != nullptr ? std::min(line1 - line0, kc) : 0;
       kernel(tile);

@@ -39,6 +39,25 @@ ModelBytes ConvModel(const ConvCase& c, const std::vector<float>& weight,
   return b.Finish();
 }
 
+int64_t OutputCount(const ConvCase& c) {
+  return c.n * OutSize(c.h, c.pad_top, c.pad_bottom, c.kh, c.stride_h, c.dilation_h) *
+         OutSize(c.w, c.pad_left, c.pad_right, c.kw, c.stride_w, c.dilation_w) * c.o;
+}
+
+// Every case on every kernel choice, 1 and 2 threads, against the reference (random weights,
+// input and residual from `seed` on, one seed per case). Grouped convs run on XNNPACK.
+void ExpectCasesMatchReference(const std::vector<ConvCase>& cases, uint32_t seed) {
+  for (const ConvCase& c : cases) {
+    CAPTURE(seed);
+    const int64_t weight_count = c.o * c.kh * c.kw * (c.c / c.groups);
+    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
+    std::vector<std::vector<float>> inputs = {Random(c.n * c.h * c.w * c.c, seed + 200)};
+    if (c.residual) inputs.push_back(Random(OutputCount(c), seed + 300, -2, 2));
+    ExpectEveryConvKernelMatchesReference(bytes, inputs, c.n, 1e-5f, c.groups == 1);
+    ++seed;
+  }
+}
+
 TEST_CASE("Conv2D reference and fast path match hand-computed values") {
   // x = 1..9 in a 3x3 image, a 2x2 kernel of ones, bias 1.
   ConvCase c{.n = 1, .h = 3, .w = 3, .c = 1, .o = 1, .kh = 2, .kw = 2};
@@ -248,47 +267,34 @@ TEST_CASE("Conv2D fast path matches the reference") {
        .pad_bottom = 1,
        .pad_right = 1},
   };
-  uint32_t seed = 1;
-  for (const ConvCase& c : cases) {
-    CAPTURE(seed);
-    const int64_t weight_count = c.o * c.kh * c.kw * (c.c / c.groups);
-    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
-    ExpectEveryConvKernelMatchesReference(bytes, {Random(c.n * c.h * c.w * c.c, seed + 200)}, c.n,
-                                          1e-5f, c.groups == 1);
-    ++seed;
-  }
+  ExpectCasesMatchReference(cases, 1);
 }
 
 TEST_CASE("Conv2D with Clip(min == max): XNNPACK falls back to the reference, frost's do not") {
-  ConvCase c{.n = 1,
-             .h = 4,
-             .w = 4,
-             .c = 2,
-             .o = 2,
-             .kh = 3,
-             .kw = 3,
-             .fused = schema::FusedActivation::CLIP,
-             .clip_min = 0.25f,
-             .clip_max = 0.25f};
-  ModelBytes bytes = ConvModel(c, Random(36, 7), Random(2, 8));
-  for (auto [kernels, backend] : ConvKernelChoices()) {
-    RunResult r = RunModel(bytes, {Random(32, 9)}, 1, false, 1, kernels);
-    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-    const bool xnnpack = kernels == ConvKernels::kXnnpack;
-    CHECK(r.kernels[0] == std::string("Conv2D ") + (xnnpack ? "reference" : backend));
-    for (float v : r.outputs[0]) CHECK(v == 0.25f);
+  for (bool residual : {false, true}) {
+    CAPTURE(residual);
+    ConvCase c{.n = 1,
+               .h = 4,
+               .w = 4,
+               .c = 2,
+               .o = 2,
+               .kh = 3,
+               .kw = 3,
+               .fused = schema::FusedActivation::CLIP,
+               .clip_min = 0.25f,
+               .clip_max = 0.25f,
+               .residual = residual};
+    ModelBytes bytes = ConvModel(c, Random(36, 7), Random(2, 8));
+    std::vector<std::vector<float>> inputs = {Random(32, 9)};
+    if (residual) inputs.push_back(Random(8, 10));
+    for (auto [kernels, backend] : ConvKernelChoices()) {
+      RunResult r = RunModel(bytes, inputs, 1, false, 1, kernels);
+      REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+      const bool xnnpack = kernels == ConvKernels::kXnnpack;
+      CHECK(r.kernels[0] == std::string("Conv2D ") + (xnnpack ? "reference" : backend));
+      for (float v : r.outputs[0]) CHECK(v == 0.25f);
+    }
   }
-}
-
-}  // namespace
-}  // namespace frost::testing
-
-namespace frost::testing {
-namespace {
-
-int64_t OutputCount(const ConvCase& c) {
-  return c.n * OutSize(c.h, c.pad_top, c.pad_bottom, c.kh, c.stride_h, c.dilation_h) *
-         OutSize(c.w, c.pad_left, c.pad_right, c.kw, c.stride_w, c.dilation_w) * c.o;
 }
 
 TEST_CASE("Conv2D with a residual by hand: added before the fused clamp") {
@@ -403,22 +409,7 @@ TEST_CASE("Conv2D with a residual: every kernel matches the reference, 1 and 2 t
        .pad_right = 1,
        .fused = F::RELU,
        .residual = true},
-  };
-  uint32_t seed = 50;
-  for (const ConvCase& c : cases) {
-    CAPTURE(seed);
-    const int64_t weight_count = c.o * c.kh * c.kw * c.c;
-    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
-    const std::vector<std::vector<float>> inputs = {Random(c.n * c.h * c.w * c.c, seed + 200),
-                                                    Random(OutputCount(c), seed + 300, -2, 2)};
-    ExpectEveryConvKernelMatchesReference(bytes, inputs, c.n);
-    ++seed;
-  }
-}
-
-TEST_CASE("grouped and depthwise Conv2D with a residual: XNNPACK's conv, then its add") {
-  using F = schema::FusedActivation;
-  const std::vector<ConvCase> cases = {
+      // Grouped and depthwise: XNNPACK's conv, then its add, whatever the choice.
       {.n = 1,
        .h = 10,
        .w = 10,
@@ -445,38 +436,7 @@ TEST_CASE("grouped and depthwise Conv2D with a residual: XNNPACK's conv, then it
        .bias = false,
        .residual = true},
   };
-  uint32_t seed = 80;
-  for (const ConvCase& c : cases) {
-    CAPTURE(seed);
-    const int64_t weight_count = c.o * c.kh * c.kw * (c.c / c.groups);
-    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
-    const std::vector<std::vector<float>> inputs = {Random(c.n * c.h * c.w * c.c, seed + 200),
-                                                    Random(OutputCount(c), seed + 300, -2, 2)};
-    ExpectEveryConvKernelMatchesReference(bytes, inputs, c.n, 1e-5f, /*frost_kernels_apply=*/false);
-    ++seed;
-  }
-}
-
-TEST_CASE("Conv2D with a residual and Clip(min == max): XNNPACK falls back to the reference") {
-  ConvCase c{.n = 1,
-             .h = 4,
-             .w = 4,
-             .c = 2,
-             .o = 2,
-             .kh = 3,
-             .kw = 3,
-             .fused = schema::FusedActivation::CLIP,
-             .clip_min = 0.25f,
-             .clip_max = 0.25f,
-             .residual = true};
-  ModelBytes bytes = ConvModel(c, Random(36, 7), Random(2, 8));
-  for (auto [kernels, backend] : ConvKernelChoices()) {
-    RunResult r = RunModel(bytes, {Random(32, 9), Random(8, 10)}, 1, false, 1, kernels);
-    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-    const bool xnnpack = kernels == ConvKernels::kXnnpack;
-    CHECK(r.kernels[0] == std::string("Conv2D ") + (xnnpack ? "reference" : backend));
-    for (float v : r.outputs[0]) CHECK(v == 0.25f);
-  }
+  ExpectCasesMatchReference(cases, 50);
 }
 
 // A Conv2D whose residual r is `residual_shape`, or a constant when `constant`.

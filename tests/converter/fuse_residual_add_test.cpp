@@ -145,7 +145,8 @@ TEST_CASE("a ResNet block's Add and Relu fuse into its last Conv; outputs as unf
       ExpectClose(RunWith(fused.model, x, batch, true, ConvKernels::kAuto, 1), expected, 1e-5f);
       for (auto [kernels, backend] : ConvKernelChoices()) {
         for (int threads : {1, 2}) {
-          INFO("kernels " << backend << ", threads " << threads << ", batch " << batch);
+          INFO("kernels " << std::string(backend) << ", threads " << threads << ", batch "
+                          << batch);
           ExpectClose(RunWith(fused.model, x, batch, false, kernels, threads), expected, 1e-4f);
         }
       }

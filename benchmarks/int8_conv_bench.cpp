@@ -65,8 +65,9 @@ int main() {
       ConvInt8(p, *packed, u.data(), 128, 1, size, size, size, size, out, nullptr);
     }, runs);
     const double s32 = Best([&] {
-      ConvF32(Isa::kAvx512, p, *packed_f, x.data(), 1, size, size, size, size, y.data(), -1e30f,
-              1e30f, /*scratch=*/nullptr, nullptr);  // the direct conv, not Winograd
+      // The direct conv, not Winograd (no scratch).
+      ConvF32(Isa::kAvx512, p, *packed_f, x.data(), 1, size, size, size, size, y.data(), nullptr,
+              -1e30f, 1e30f, /*scratch=*/nullptr, nullptr);
     }, runs);
     const double ops = 2.0 * double(pixels * channels * k);
     std::printf("| 3x3 %lldx%lldx%lld | %.3f | %.0f | %.3f | %.0f | %.2f |\n", (long long)size,

@@ -19,6 +19,7 @@ struct ConvertArgs {
   bool verbose = false;
   bool fp16 = false;
   bool plain_weights = false;
+  bool no_fuse_residual = false;
   std::string quantize, calibration;
   size_t calibration_images = 500;
   double calibration_percentile = 99.999;
@@ -41,6 +42,7 @@ int RunConvert(const ConvertArgs& args, const CLI::App& command) {
   options.verbose = args.verbose;  // the converter prints its pass log on stderr itself
   options.fp16 = args.fp16;
   options.plain_weights = args.plain_weights;
+  options.fuse_residual_add = !args.no_fuse_residual;
   options.quantize = args.quantize;
   options.calibration = args.calibration;
   options.calibration_images = args.calibration_images;
@@ -123,6 +125,9 @@ Command AddConvertCommand(CLI::App& app) {
   command->add_flag("--plain-weights", args->plain_weights,
                     "write every weight in plain layout (default: the weights frost's x86\n"
                     "kernels read are stored packed as they read them, so loading packs nothing)");
+  command->add_flag("--no-fuse-residual", args->no_fuse_residual,
+                    "keep a ResNet block's shortcut Add (and its Relu) a separate op (default:\n"
+                    "fused into the float convolution producing one of its operands)");
   command->add_flag("-v,--verbose", args->verbose, "report what each conversion pass changed");
   command
       ->add_option("--quantize", args->quantize,

@@ -70,6 +70,7 @@ Status ConvertModel(const ConvertOptions& options, ConvertReport* report) {
   if (options.quantize == "int8") {
     FROST_CONVERT_TRY(convert::QuantizeInt8(options, meta, g, &result, &log));
   }
+  FROST_CONVERT_TRY(convert::RunFinalPasses(g, options, &log));
   if (options.verbose) {
     for (const std::string& line : log) std::fprintf(stderr, "frost convert: %s\n", line.c_str());
   }

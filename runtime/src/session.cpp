@@ -28,10 +28,11 @@ struct FreeDeleter {
 constexpr size_t kReadSlack = 64;
 static_assert(kReadSlack >= XNN_EXTRA_BYTES);
 
-// Conv2D and FullyConnected pack their weight and bias when created and never read them again.
+// Conv2D and FullyConnected pack their weight and bias when created and never read them again
+// (a Conv2D's residual, input 3, is read while it runs).
 bool PackedAtCreate(const schema::Operator& op, size_t input) {
   const auto type = op.options_type();
-  return input >= 1 &&
+  return (input == 1 || input == 2) &&
          (type == schema::OpOptions::Conv2D || type == schema::OpOptions::FullyConnected);
 }
 

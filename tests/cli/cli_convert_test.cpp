@@ -297,3 +297,38 @@ TEST_CASE("cli convert --quantize int8: flags, calibration errors, and info on a
   CHECK(j["int8_ops"]["Conv2D"] == 1);
   CHECK(j["weights"]["int8"]["bytes"] == 32);
 }
+
+TEST_CASE("cli convert --no-fuse-residual keeps the shortcut Adds; fused or not, same outputs") {
+  // The embedded Fashion ResNet: four blocks, each ending in Add + Relu.
+  ScratchDir dir("cli_convert_residual");
+  const std::string onnx = FROST_SOURCE_DIR "/models/fashion_resnet.onnx";
+  const std::string fused = dir.File("fused.frost"), plain = dir.File("plain.frost");
+  Result r = Frost(dir, "convert " + onnx + " " + fused + " -v");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK(Contains(r.err, "fuse_residual_add: Add into Conv 4"));
+  r = Frost(dir, "convert " + onnx + " " + plain + " --no-fuse-residual -v");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK_FALSE(Contains(r.err, "fuse_residual_add"));
+  nlohmann::json ops[2];
+  for (int i = 0; i < 2; ++i) {
+    r = Frost(dir, "info --json " + (i == 0 ? fused : plain));
+    REQUIRE(r.code == 0);
+    ops[i] = nlohmann::json::parse(r.out)["ops"];
+  }
+  CHECK_FALSE(ops[0]["by_type"].contains("Binary"));
+  CHECK(ops[1]["by_type"]["Binary"] == 4);
+  CHECK(ops[1]["total"].get<int>() == ops[0]["total"].get<int>() + 4);
+  const std::vector<float> x = RandomValues(2 * 3 * 28 * 28, 31);
+  REQUIRE(frost::io::WriteNpy(dir.File("x.npy"), {2, 3, 28, 28}, x.data()));
+  frost::io::NpyArray y[2];
+  for (int i = 0; i < 2; ++i) {
+    r = Frost(dir, "run " + (i == 0 ? fused : plain) + " --threads 2 --input " + dir.File("x.npy") +
+                       " --output " + dir.File("y.npy"));
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    REQUIRE(frost::io::ReadNpy(dir.File("y.npy"), &y[i]));
+  }
+  REQUIRE(y[0].data.size() == y[1].data.size());
+  for (size_t i = 0; i < y[0].data.size(); ++i) {
+    CHECK(std::abs(y[0].data[i] - y[1].data[i]) <= 1e-5f * (1 + std::abs(y[1].data[i])));
+  }
+}

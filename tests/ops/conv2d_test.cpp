@@ -13,6 +13,7 @@ struct ConvCase {
   schema::FusedActivation fused = schema::FusedActivation::NONE;
   float clip_min = 0, clip_max = 0;
   bool half_weights = false;  // the weight stored as FLOAT16
+  bool residual = false;  // a second graph input r [n, oh, ow, o] added before the clamp
 };
 
 int64_t OutSize(int64_t in, int pad_begin, int pad_end, int k, int stride, int dilation) {
@@ -33,10 +34,30 @@ ModelBytes ConvModel(const ConvCase& c, const std::vector<float>& weight,
   const int64_t oh = OutSize(c.h, c.pad_top, c.pad_bottom, c.kh, c.stride_h, c.dilation_h);
   const int64_t ow = OutSize(c.w, c.pad_left, c.pad_right, c.kw, c.stride_w, c.dilation_w);
   std::vector<int> inputs = {x, w};
-  if (c.bias) inputs.push_back(bias_t);
+  if (c.bias || c.residual) inputs.push_back(bias_t);
+  if (c.residual) inputs.push_back(b.Input("r", {c.n, oh, ow, c.o}));
   int y = b.AddOp("conv", options, inputs, {c.n, oh, ow, c.o});
   b.Output(y);
   return b.Finish();
+}
+
+int64_t OutputCount(const ConvCase& c) {
+  return c.n * OutSize(c.h, c.pad_top, c.pad_bottom, c.kh, c.stride_h, c.dilation_h) *
+         OutSize(c.w, c.pad_left, c.pad_right, c.kw, c.stride_w, c.dilation_w) * c.o;
+}
+
+// Every case on every kernel choice, 1 and 2 threads, against the reference (random weights,
+// input and residual from `seed` on, one seed per case). Grouped convs run on XNNPACK.
+void ExpectCasesMatchReference(const std::vector<ConvCase>& cases, uint32_t seed) {
+  for (const ConvCase& c : cases) {
+    CAPTURE(seed);
+    const int64_t weight_count = c.o * c.kh * c.kw * (c.c / c.groups);
+    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
+    std::vector<std::vector<float>> inputs = {Random(c.n * c.h * c.w * c.c, seed + 200)};
+    if (c.residual) inputs.push_back(Random(OutputCount(c), seed + 300, -2, 2));
+    ExpectEveryConvKernelMatchesReference(bytes, inputs, c.n, 1e-5f, c.groups == 1);
+    ++seed;
+  }
 }
 
 TEST_CASE("Conv2D reference and fast path match hand-computed values") {
@@ -248,15 +269,7 @@ TEST_CASE("Conv2D fast path matches the reference") {
        .pad_bottom = 1,
        .pad_right = 1},
   };
-  uint32_t seed = 1;
-  for (const ConvCase& c : cases) {
-    CAPTURE(seed);
-    const int64_t weight_count = c.o * c.kh * c.kw * (c.c / c.groups);
-    ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
-    ExpectEveryConvKernelMatchesReference(bytes, {Random(c.n * c.h * c.w * c.c, seed + 200)}, c.n,
-                                          1e-5f, c.groups == 1);
-    ++seed;
-  }
+  ExpectCasesMatchReference(cases, 1);
 }
 
 // 3x3 stride-1 convs with channels in and out multiples of 16 and at least 16 tiles of 4x4
@@ -286,6 +299,13 @@ TEST_CASE("Conv2D Winograd F(4x4, 3x3) matches the reference") {
       // FLOAT16 weights (widened while transformed; the reference widens them too).
       {.n = 1, .h = 16, .w = 16, .c = 32, .o = 64, .kh = 3, .kw = 3, .pad_top = 1,
        .pad_left = 1, .pad_bottom = 1, .pad_right = 1, .fused = F::RELU, .half_weights = true},
+      // A residual (a fused ResNet shortcut) added in the output transform, before the clamp:
+      // ResNet's case, and partial tiles with a partial panel.
+      {.n = 1, .h = 14, .w = 14, .c = 64, .o = 64, .kh = 3, .kw = 3, .pad_top = 1,
+       .pad_left = 1, .pad_bottom = 1, .pad_right = 1, .fused = F::RELU, .residual = true},
+      {.n = 2, .h = 13, .w = 11, .c = 48, .o = 80, .kh = 3, .kw = 3, .pad_top = 1,
+       .pad_left = 1, .pad_bottom = 1, .pad_right = 1, .fused = F::CLIP, .clip_min = -4.0f,
+       .clip_max = 4.0f, .residual = true},
       // 512 channels: 36 tiles in two spans of transformed input (2 MiB each).
       {.n = 1, .h = 24, .w = 24, .c = 512, .o = 16, .kh = 3, .kw = 3, .pad_top = 1,
        .pad_left = 1, .pad_bottom = 1, .pad_right = 1},
@@ -295,13 +315,14 @@ TEST_CASE("Conv2D Winograd F(4x4, 3x3) matches the reference") {
     CAPTURE(seed);
     const int64_t weight_count = c.o * c.kh * c.kw * c.c;
     ModelBytes bytes = ConvModel(c, Random(weight_count, seed), Random(c.o, seed + 100));
-    const std::vector<float> x = Random(c.n * c.h * c.w * c.c, seed + 200);
+    std::vector<std::vector<float>> inputs = {Random(c.n * c.h * c.w * c.c, seed + 200)};
+    if (c.residual) inputs.push_back(Random(OutputCount(c), seed + 300, -2, 2));
     for (auto [kernels, backend] : ConvKernelChoices()) {
       if (kernels == ConvKernels::kXnnpack) continue;
       for (int threads : {1, 2}) {
         INFO("kernels " << backend << ", threads " << threads);
         const std::string winograd = std::string(backend) + " winograd";
-        ExpectFastMatchesReference(bytes, {x}, c.n, winograd.c_str(), 5e-5f, kernels, threads);
+        ExpectFastMatchesReference(bytes, inputs, c.n, winograd.c_str(), 5e-5f, kernels, threads);
       }
     }
     ++seed;
@@ -320,24 +341,200 @@ TEST_CASE("Conv2D Winograd F(4x4, 3x3) matches the reference") {
 }
 
 TEST_CASE("Conv2D with Clip(min == max): XNNPACK falls back to the reference, frost's do not") {
+  for (bool residual : {false, true}) {
+    CAPTURE(residual);
+    ConvCase c{.n = 1,
+               .h = 4,
+               .w = 4,
+               .c = 2,
+               .o = 2,
+               .kh = 3,
+               .kw = 3,
+               .fused = schema::FusedActivation::CLIP,
+               .clip_min = 0.25f,
+               .clip_max = 0.25f,
+               .residual = residual};
+    ModelBytes bytes = ConvModel(c, Random(36, 7), Random(2, 8));
+    std::vector<std::vector<float>> inputs = {Random(32, 9)};
+    if (residual) inputs.push_back(Random(8, 10));
+    for (auto [kernels, backend] : ConvKernelChoices()) {
+      RunResult r = RunModel(bytes, inputs, 1, false, 1, kernels);
+      REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+      const bool xnnpack = kernels == ConvKernels::kXnnpack;
+      CHECK(r.kernels[0] == std::string("Conv2D ") + (xnnpack ? "reference" : backend));
+      for (float v : r.outputs[0]) CHECK(v == 0.25f);
+    }
+  }
+}
+
+TEST_CASE("Conv2D with a residual by hand: added before the fused clamp") {
+  // 1x1 conv of 2 channels: out 0 = x0 + x1 + 1, out 1 = x0 - x1; residual added; then ReLU.
   ConvCase c{.n = 1,
-             .h = 4,
-             .w = 4,
+             .h = 1,
+             .w = 2,
              .c = 2,
              .o = 2,
-             .kh = 3,
-             .kw = 3,
-             .fused = schema::FusedActivation::CLIP,
-             .clip_min = 0.25f,
-             .clip_max = 0.25f};
-  ModelBytes bytes = ConvModel(c, Random(36, 7), Random(2, 8));
-  for (auto [kernels, backend] : ConvKernelChoices()) {
-    RunResult r = RunModel(bytes, {Random(32, 9)}, 1, false, 1, kernels);
-    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-    const bool xnnpack = kernels == ConvKernels::kXnnpack;
-    CHECK(r.kernels[0] == std::string("Conv2D ") + (xnnpack ? "reference" : backend));
-    for (float v : r.outputs[0]) CHECK(v == 0.25f);
+             .kh = 1,
+             .kw = 1,
+             .fused = schema::FusedActivation::RELU,
+             .residual = true};
+  ModelBytes bytes = ConvModel(c, {1, 1, 1, -1}, {1, 0});
+  const std::vector<float> x = {1, 2, 3, -1}, r = {-5, 0.5f, 1, -3};
+  // conv: {4, -1}, {3, 4}; + r: {-1, -0.5}, {4, 1}; ReLU: {0, 0}, {4, 1}.
+  for (bool reference : {true, false}) {
+    RunResult r1 = RunModel(bytes, {x, r}, 1, reference);
+    REQUIRE_MESSAGE(r1.status.ok(), r1.status.message());
+    CHECK(r1.outputs[0] == std::vector<float>{0, 0, 4, 1});
   }
+}
+
+TEST_CASE("Conv2D with a residual: every kernel matches the reference, 1 and 2 threads") {
+  using F = schema::FusedActivation;
+  const std::vector<ConvCase> cases = {
+      // 1x1 read in place, a partial last panel (33 = 32 + 1), rows not a multiple of 8 or 4.
+      {.n = 2, .h = 9, .w = 9, .c = 300, .o = 33, .kh = 1, .kw = 1, .residual = true},
+      // ResNet's bottleneck end: 1x1, 64 -> 256, ReLU after the sum, 7x7 (49 rows: 7 tiles).
+      {.n = 1,
+       .h = 7,
+       .w = 7,
+       .c = 64,
+       .o = 256,
+       .kh = 1,
+       .kw = 1,
+       .fused = F::RELU,
+       .residual = true},
+      // 3x3 read tap by tap (several k blocks), a partial panel (70 = 2 * 32 + 6), ReLU.
+      {.n = 1,
+       .h = 14,
+       .w = 14,
+       .c = 64,
+       .o = 70,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .fused = F::RELU,
+       .residual = true},
+      // Stride 2, no bias, clip; tails everywhere (o = 40: 32 + 8).
+      {.n = 2,
+       .h = 11,
+       .w = 9,
+       .c = 40,
+       .o = 40,
+       .kh = 3,
+       .kw = 3,
+       .stride_h = 2,
+       .stride_w = 2,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .bias = false,
+       .fused = F::CLIP,
+       .clip_min = -0.5f,
+       .clip_max = 0.75f,
+       .residual = true},
+      // An RGB stem (rows of taps read in place), no clamp, 1,600 rows: several row blocks.
+      {.n = 1,
+       .h = 40,
+       .w = 40,
+       .c = 3,
+       .o = 64,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .residual = true},
+      // Gathered (dilated) rows, few channels.
+      {.n = 1,
+       .h = 9,
+       .w = 7,
+       .c = 4,
+       .o = 64,
+       .kh = 3,
+       .kw = 2,
+       .dilation_h = 2,
+       .dilation_w = 3,
+       .pad_top = 2,
+       .pad_left = 1,
+       .pad_bottom = 0,
+       .pad_right = 2,
+       .fused = F::RELU,
+       .residual = true},
+      // Fewer channels than frost's kernels take unasked (16): XNNPACK's conv + add by default.
+      {.n = 2,
+       .h = 6,
+       .w = 5,
+       .c = 8,
+       .o = 16,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .fused = F::RELU,
+       .residual = true},
+      // Grouped and depthwise: XNNPACK's conv, then its add, whatever the choice.
+      {.n = 1,
+       .h = 10,
+       .w = 10,
+       .c = 8,
+       .o = 8,
+       .kh = 3,
+       .kw = 3,
+       .pad_top = 1,
+       .pad_left = 1,
+       .pad_bottom = 1,
+       .pad_right = 1,
+       .groups = 8,
+       .fused = F::RELU,
+       .residual = true},
+      {.n = 2,
+       .h = 7,
+       .w = 5,
+       .c = 6,
+       .o = 12,
+       .kh = 3,
+       .kw = 3,
+       .stride_h = 2,
+       .groups = 6,
+       .bias = false,
+       .residual = true},
+  };
+  ExpectCasesMatchReference(cases, 50);
+}
+
+// A Conv2D whose residual r is `residual_shape`, or a constant when `constant`.
+Status LoadResidualConv(const std::vector<int64_t>& residual_shape, bool constant) {
+  ModelBuilder b;
+  int x = b.Input("x", {1, 4, 4, 2});
+  int w = b.Constant("w", {3, 1, 1, 2}, Random(6, 1));
+  int r = constant ? b.Constant("r", residual_shape, Random(Count(residual_shape), 2))
+                   : b.Input("r", residual_shape);
+  int y = b.AddOp("conv_res", schema::CreateConv2D(b.fbb(), 1, 1), {x, w, -1, r}, {1, 4, 4, 3});
+  b.Output(y);
+  std::shared_ptr<const Model> model;
+  return LoadModel(b.Finish(), &model);
+}
+
+TEST_CASE("a Conv2D residual of another shape, or a constant one, is rejected by name") {
+  CHECK(LoadResidualConv({1, 4, 4, 3}, false).ok());
+  const Status bad = LoadResidualConv({1, 4, 4, 2}, false);
+  REQUIRE_FALSE(bad.ok());
+  CHECK_MESSAGE(bad.message().find("conv_res") != std::string::npos, bad.message());
+  CHECK_MESSAGE(
+      bad.message().find("residual [1, 4, 4, 2] must have the output's shape [1, 4, 4, 3]") !=
+          std::string::npos,
+      bad.message());
+  const Status constant = LoadResidualConv({1, 4, 4, 3}, true);
+  REQUIRE_FALSE(constant.ok());
+  CHECK_MESSAGE(constant.message().find("residual must be an activation") != std::string::npos,
+                constant.message());
 }
 
 }  // namespace

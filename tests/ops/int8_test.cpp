@@ -379,5 +379,26 @@ TEST_CASE("int8 ops: malformed quantization is a clear error") {
         std::string::npos);
 }
 
+TEST_CASE("an int8 Conv2D with a residual (4th input) is refused when the session is made") {
+  ModelBuilder b;
+  int x = b.Input("x", {1, 3, 3, 1});
+  b.SetQuantization(x, {1.0f}, {0});
+  int w = b.ConstantInt8("w", {1, 2, 2, 1}, {1, 1, 1, 1}, {1.0f}, {0}, 0);
+  int r = b.Input("r", {1, 2, 2, 1});
+  int y = b.AddOp("conv_q", schema::CreateConv2D(b.fbb(), 2, 2), {x, w, -1, r}, {1, 2, 2, 1});
+  b.SetQuantization(y, {2.0f}, {-10});
+  b.Output(y);
+  std::shared_ptr<const Model> model;
+  REQUIRE(LoadModel(b.Finish(), &model).ok());
+  for (bool reference : {true, false}) {
+    std::unique_ptr<Session> session;
+    const Status s = Session::Create(model, {.reference = reference}, &session);
+    REQUIRE_FALSE(s.ok());
+    CHECK_MESSAGE(s.message().find("conv_q") != std::string::npos, s.message());
+    CHECK_MESSAGE(s.message().find("INT8 weight takes no residual") != std::string::npos,
+                  s.message());
+  }
+}
+
 }  // namespace
 }  // namespace frost::testing

@@ -106,5 +106,31 @@ TEST_CASE("PlanMemory on a network: reshape aliasing, no live overlap, arena bel
   }
 }
 
+TEST_CASE("PlanMemory: a Conv2D's output never shares bytes with its residual") {
+  // t = conv(x); y = conv(x, residual t); z = relu(y): t (like x) dies at the op that makes y. The
+  // kernels read the residual after writing partial sums into the output, so the two must not
+  // overlap.
+  ModelBuilder b;
+  int x = b.Input("x", {1, 6, 6, 8});
+  int w = b.Constant("w", {8, 1, 1, 8}, std::vector<float>(64, 0.5f));
+  int t = b.AddOp("t", schema::CreateConv2D(b.fbb(), 1, 1), {x, w}, {1, 6, 6, 8});
+  int y = b.AddOp("y", schema::CreateConv2D(b.fbb(), 1, 1), {x, w, -1, t}, {1, 6, 6, 8});
+  int z = b.AddOp("z", schema::CreateUnary(b.fbb(), schema::UnaryKind::RELU), {y}, {1, 6, 6, 8});
+  b.Output(z);
+  std::shared_ptr<const Model> model;
+  REQUIRE(LoadModel(b.Finish(), &model).ok());
+  const Model::Impl& m = model->impl();
+  for (int64_t batch : {1, 3}) {
+    std::vector<Shape> shapes;
+    REQUIRE(InferShapes(m, batch, &shapes).ok());
+    const MemoryPlan plan = PlanMemory(m, shapes);
+    const size_t bytes = ElementCount(shapes[t]) * sizeof(float);
+    CHECK_FALSE(Overlap(size_t(plan.offsets[t]), bytes, size_t(plan.offsets[y]), bytes));
+    // ... while z, one op later, does reuse dead bytes (x's or t's): 3 blocks, not 4.
+    CHECK(plan.arena_bytes == 3 * RoundUp(bytes, kArenaAlignment));
+    CHECK(plan.offsets[z] != plan.offsets[y]);
+  }
+}
+
 }  // namespace
 }  // namespace frost::testing

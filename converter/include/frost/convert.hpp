@@ -29,6 +29,10 @@ struct ConvertOptions {
   // kernels run are stored in the layout those kernels read (PANELS32), so that a session
   // uses them in place instead of packing them at start; any runtime build reads both.
   bool plain_weights = false;
+  // Fuse a ResNet block's shortcut Add (and the Relu after it) into the float Conv that
+  // produces one of its operands: the Conv adds the other operand in its epilogue
+  // (converter/src/passes/fuse_residual_add.cpp). Off: the Add stays a separate op.
+  bool fuse_residual_add = true;
   // "" keeps float32. "int8": Conv and FullyConnected get INT8 weights (symmetric, one scale
   // per output channel) and their input and output tensors int8 grids chosen from the
   // ranges those tensors take on the calibration data (see runtime/schema/frost.fbs).

@@ -21,6 +21,7 @@ Status CheckBatchPass(Graph&, const ConvertOptions&, std::string*);
 Status CheckRunnablePass(Graph&, const ConvertOptions&, std::string*);
 Status StoreFp16Pass(Graph&, const ConvertOptions&, std::string*);
 Status PackPanelsPass(Graph&, const ConvertOptions&, std::string*);
+Status FuseResidualAddPass(Graph&, const ConvertOptions&, std::string*);
 
 const std::vector<Pass>& PassList() {
   static const std::vector<Pass> passes = {
@@ -64,13 +65,35 @@ const std::vector<Pass>& PassList() {
   return passes;
 }
 
-Status RunPasses(Graph& graph, const ConvertOptions& options, std::vector<std::string>* log) {
-  for (const Pass& pass : PassList()) {
+const std::vector<Pass>& FinalPassList() {
+  static const std::vector<Pass> passes = {
+      // A shortcut Add (+ its Relu) into the float Conv producing one operand (after
+      // --quantize int8: an int8 Conv takes no residual).
+      {"fuse_residual_add", FuseResidualAddPass},
+  };
+  return passes;
+}
+
+namespace {
+
+Status RunAll(const std::vector<Pass>& passes, Graph& graph, const ConvertOptions& options,
+              std::vector<std::string>* log) {
+  for (const Pass& pass : passes) {
     std::string summary;
     FROST_CONVERT_TRY(pass.run(graph, options, &summary));
     if (!summary.empty() && log) log->push_back(std::string(pass.name) + ": " + summary);
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RunPasses(Graph& graph, const ConvertOptions& options, std::vector<std::string>* log) {
+  return RunAll(PassList(), graph, options, log);
+}
+
+Status RunFinalPasses(Graph& graph, const ConvertOptions& options, std::vector<std::string>* log) {
+  return RunAll(FinalPassList(), graph, options, log);
 }
 
 }  // namespace frost::convert

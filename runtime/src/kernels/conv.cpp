@@ -26,6 +26,7 @@ struct Job {
   const float* x;
   int64_t h, w_in, oh, ow;
   float* y;
+  const float* residual;  // nullptr, or laid out as y
   float lo, hi;
   enum class A { kDirect, kImplicit, kRuns, kGathered } a;
   int64_t m;             // rows of A: batch * oh * ow
@@ -97,7 +98,7 @@ void RunTask(void* context, size_t block, size_t group) {
   const Job& j = *static_cast<const Job*>(context);
   const int64_t K = j.w->k(), N = j.w->n();
   const ConvTask t = TaskOf(j.tasks, j.m, j.w->panels(), block, group);
-  const GemmOut out{j.y + t.r0 * N, N, j.lo, j.hi};
+  const GemmOut out{j.y + t.r0 * N, N, j.lo, j.hi, j.residual ? j.residual + t.r0 * N : nullptr};
   if (j.a == Job::A::kImplicit) return ImplicitGemm(j, t.r0, t.rows, t.p0, t.p1, out);
   if (j.a == Job::A::kRuns) return RunsGemm(j, t.r0, t.rows, t.p0, t.p1, out);
   const float* a = j.x + t.r0 * K;
@@ -133,10 +134,10 @@ size_t ConvScratchBytes(Isa isa, const ConvParams& p, int64_t out_channels, int6
 }
 
 void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y, float lo,
-             float hi, void* scratch, pthreadpool_t pool) {
+             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
+             const float* residual, float lo, float hi, void* scratch, pthreadpool_t pool) {
   if (scratch != nullptr && WinogradApplies(isa, p, weights.n(), batch, oh, ow)) {
-    return ConvWinogradF32(isa, p, weights, x, batch, h, w, oh, ow, y, nullptr, lo, hi, scratch,
+    return ConvWinogradF32(isa, p, weights, x, batch, h, w, oh, ow, y, residual, lo, hi, scratch,
                            pool);
   }
   Job j{};
@@ -149,6 +150,7 @@ void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const f
   j.oh = oh;
   j.ow = ow;
   j.y = y;
+  j.residual = residual;
   j.lo = lo;
   j.hi = hi;
   const bool runs = p.dilation_w == 1 && p.kw * p.channels <= kBlockK;
@@ -165,7 +167,8 @@ void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, in
                        float lo, float hi, pthreadpool_t pool) {
   ConvParams p;
   p.channels = weights.k();
-  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, lo, hi, /*scratch=*/nullptr, pool);
+  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, /*residual=*/nullptr, lo, hi, /*scratch=*/nullptr,
+          pool);
 }
 
 }  // namespace frost::kernels

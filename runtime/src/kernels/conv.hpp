@@ -23,11 +23,12 @@ struct ConvParams {
 size_t ConvScratchBytes(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch,
                         int64_t oh, int64_t ow, pthreadpool_t pool);
 
-// x [batch, h, w, channels] NHWC -> y [batch, oh, ow, weights.n()], clamped to [lo, hi].
+// x [batch, h, w, channels] NHWC -> y [batch, oh, ow, weights.n()], plus `residual` (nullptr,
+// or [batch, oh, ow, weights.n()], never overlapping y), clamped to [lo, hi].
 // scratch: nullptr, or ConvScratchBytes of 64-byte aligned memory.
 void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y, float lo,
-             float hi, void* scratch, pthreadpool_t pool);
+             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
+             const float* residual, float lo, float hi, void* scratch, pthreadpool_t pool);
 
 // x [m, weights.k()] -> y [m, weights.n()], clamped to [lo, hi].
 void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, int64_t m, float* y,

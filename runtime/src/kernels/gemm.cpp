@@ -170,6 +170,7 @@ void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, co
     tile.lo = out.lo;
     tile.hi = out.hi;
     tile.last = last;
+    tile.residual = last && out.residual != nullptr ? out.residual + i * out.ldc : nullptr;
     tile.next = next != nullptr ? next + line0 * 64 : nullptr;
     tile.next_lines = next != nullptr ? std::min(line1 - line0, kc) : 0;
     kernel(tile);
@@ -191,8 +192,9 @@ void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights
     const char* next = p + 1 < p1 ? block(p + 1, k0) : k0 + kc < w.k() ? block(p0, k0 + kc) : nullptr;
     GemmOut panel_out = out;
     panel_out.c = out.c + p * kPanelWidth;
-    GemmPanel(isa, w.type(), m, a, block(p, k0), kPanelWidth, kc, n, first ? w.bias(p) : nullptr, last, next,
-              panel_out);
+    if (out.residual != nullptr) panel_out.residual = out.residual + p * kPanelWidth;
+    GemmPanel(isa, w.type(), m, a, block(p, k0), kPanelWidth, kc, n, first ? w.bias(p) : nullptr,
+              last, next, panel_out);
   }
 }
 

@@ -96,11 +96,13 @@ int MicroRows(Isa isa);
 constexpr int64_t kBlockK = 256;
 
 // Where C goes: row i at c + i * ldc, clamped to [lo, hi] as ONNX Clip does it (max with lo
-// first, then min with hi).
+// first, then min with hi). `residual` (nullptr: none), row i at residual + i * ldc with C's
+// columns, is added to C before the clamp (a ResNet shortcut fused into the conv's epilogue).
 struct GemmOut {
   float* c;
   int64_t ldc;
   float lo, hi;
+  const float* residual = nullptr;
 };
 
 // Where A's rows are, for one block of k: the block is read in segments of `segment` values
@@ -122,7 +124,7 @@ void GemmPanel(Isa isa, WeightType type, int64_t m, const GemmRowPointers& a, co
                const GemmOut& out);
 
 // One block of k, [k0, k0 + kc), kc <= kBlockK, for C rows [0, m) and panels [p0, p1).
-// `first`: C starts from the bias; `last`: C is clamped.
+// `first`: C starts from the bias; `last`: out.residual is added and C is clamped.
 void GemmBlock(Isa isa, int64_t m, const GemmRowPointers& a, const PackedWeights& w, int64_t k0,
                int64_t kc, bool first, bool last, int64_t p0, int64_t p1, const GemmOut& out);
 

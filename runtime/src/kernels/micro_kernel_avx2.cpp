@@ -65,6 +65,20 @@ inline void Tile(const MicroTile& t) {
       }
     }
   }
+  if (t.last && t.residual != nullptr) {
+    // Masked loads: a partial tile's residual rows end at column n.
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i mask[4];
+    for (int j = 0; j < 4; ++j) mask[j] = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8 * j), lane);
+#pragma GCC unroll 4
+    for (int i = 0; i < M; ++i) {
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        const __m256 r = _mm256_maskload_ps(t.residual + i * ldc + 8 * j, mask[j]);
+        acc[i][j] = _mm256_add_ps(acc[i][j], r);
+      }
+    }
+  }
   if (t.last) {
     const __m256 vlo = _mm256_set1_ps(t.lo), vhi = _mm256_set1_ps(t.hi);
 #pragma GCC unroll 4

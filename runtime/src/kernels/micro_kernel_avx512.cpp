@@ -65,6 +65,13 @@ inline void Tile(const MicroTile& t) {
       }
     }
   }
+  if (t.last && t.residual != nullptr) {
+#pragma GCC unroll 8
+    for (int i = 0; i < M; ++i) {
+      acc0[i] = _mm512_add_ps(acc0[i], _mm512_maskz_loadu_ps(mask0, t.residual + i * ldc));
+      acc1[i] = _mm512_add_ps(acc1[i], _mm512_maskz_loadu_ps(mask1, t.residual + i * ldc + 16));
+    }
+  }
   if (t.last) {
     const __m512 vlo = _mm512_set1_ps(t.lo), vhi = _mm512_set1_ps(t.hi);
 #pragma GCC unroll 8

@@ -2,7 +2,7 @@
 // One call computes a tile of m <= MicroRows rows and n <= 32 columns over kc values of k:
 //   bias != nullptr: C = bias + A B   (the first k block)
 //   bias == nullptr: C += A B         (the following ones)
-//   last: C is clamped to [lo, hi] before it is stored.
+//   last: `residual` (if not nullptr) is added, then C is clamped to [lo, hi] and stored.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,7 @@ struct MicroTile {
   const float* bias = nullptr;
   float lo = 0, hi = 0;
   bool last = false;
+  const float* residual = nullptr;  // with `last`: row i at residual + i * ldc, n columns
   // next_lines (<= kc) cache lines of the weights the caller needs after this tile, from
   // `next`: fetched into L2 meanwhile, one line per k.
   const char* next = nullptr;

@@ -1,4 +1,5 @@
-// Conv2D: x [N, H, W, C] NHWC, weight [O, KH, KW, C/groups] OHWI, optional bias [O].
+// Conv2D: x [N, H, W, C] NHWC, weight [O, KH, KW, C/groups] OHWI, optional bias [O], optional
+// residual [N, OH, OW, O] NHWC added before the fused clamp (a ResNet shortcut; frost.fbs).
 // The OHWI weight is exactly XNNPACK's layout, for any number of groups (depthwise is
 // groups == C): [groups * group_out, KH, KW, group_in].
 #include <cmath>
@@ -68,17 +69,26 @@ Status InferConv2D(const schema::Operator& op, const ShapeArgs& in, Shape* out) 
     return Status::Error("kernel does not fit in the padded input " + ShapeToString(x));
   }
   *out = {x[0], oh, ow, w[0]};
+  if (in.has(3)) {
+    if (in.constant[3]) return Status::Error("residual must be an activation, not a constant");
+    if (in[3] != *out) {
+      return Status::Error("residual " + ShapeToString(in[3]) + " must have the output's shape " +
+                           ShapeToString(*out));
+    }
+  }
   return Status::Ok();
 }
 
 double Conv2DFlops(const schema::Operator& op, const ShapeArgs& in, const Shape& out) {
   const Shape& w = in[1];
-  return 2.0 * double(ElementCount(out)) * double(w[1] * w[2] * w[3]);
+  const double residual = in.has(3) ? double(ElementCount(out)) : 0.0;  // as the Add counted
+  return 2.0 * double(ElementCount(out)) * double(w[1] * w[2] * w[3]) + residual;
 }
 
-// Reference: direct convolution, accumulated in double.
+// Reference: direct convolution, accumulated in double, plus the residual (nullptr: none).
 void Conv2DReference(const schema::Conv2D& a, const Shape& xs, const float* x, const Shape& ws,
-                     const float* w, const float* bias, const Shape& ys, float* y) {
+                     const float* w, const float* bias, const float* residual, const Shape& ys,
+                     float* y) {
   const int64_t N = xs[0], H = xs[1], W = xs[2], C = xs[3];
   const int64_t OH = ys[1], OW = ys[2], O = ys[3];
   const int64_t KH = ws[1], KW = ws[2], group_in = ws[3];
@@ -101,7 +111,9 @@ void Conv2DReference(const schema::Conv2D& a, const Shape& xs, const float* x, c
               for (int64_t c = 0; c < group_in; ++c) acc += double(xp[c]) * double(wp[c]);
             }
           }
-          y[((n * OH + oy) * OW + ox) * O + o] = clamp(float(acc));
+          const int64_t at = ((n * OH + oy) * OW + ox) * O + o;
+          if (residual != nullptr) acc += double(residual[at]);
+          y[at] = clamp(float(acc));
         }
       }
     }
@@ -116,6 +128,7 @@ class Conv2DKernel : public Kernel {
 
   Status Init(const KernelArgs& args) {
     channels_ = args.shapes[0][3];
+    has_residual_ = args.shapes.size() > 3 && args.tensors[3] != nullptr;
     Clamp clamp = ClampOf(a_.fused());
     const bool worth_it =
         args.isa_chosen || weight_shape_[0] >= kernels::kMinOwnConvChannels;
@@ -126,6 +139,15 @@ class Conv2DKernel : public Kernel {
     }
     if (auto s = weights_.Bind(args); !s) return s;
     if (args.reference || !clamp.xnn_compatible()) return Status::Ok();
+    // XNNPACK's convolution takes no residual: with one, the convolution writes its output
+    // unclamped and an add operator then adds the residual in place and applies the clamp
+    // (XNNPACK's elementwise ops may write over an input).
+    if (has_residual_) {
+      xnn_status status = xnn_create_add_nd_f32(clamp.min, clamp.max, /*flags=*/0, add_.put());
+      if (XnnRejected(status)) return Status::Ok();  // the reference kernel runs instead
+      if (auto s = XnnStatus(status, "xnn_create_add_nd_f32"); !s) return s;
+      clamp = Clamp{};
+    }
     const int64_t groups = a_.groups();
     const int64_t channels = channels_;
     const int64_t out_channels = weight_shape_[0];
@@ -154,8 +176,17 @@ class Conv2DKernel : public Kernel {
     xnn_status status = xnn_setup_convolution2d_nhwc_f32(op_.get(), x[0], x[1], x[2], io.inputs[0],
                                                          io.output, io.threadpool);
     if (XnnRejected(status)) return weights_.Load();
-    fast_ = status == xnn_status_success;
-    return XnnStatus(status, "xnn_setup_convolution2d_nhwc_f32");
+    if (status != xnn_status_success) return XnnStatus(status, "xnn_setup_convolution2d_nhwc_f32");
+    if (has_residual_) {
+      const Shape& y = io.output_shape;
+      const size_t dims[4] = {size_t(y[0]), size_t(y[1]), size_t(y[2]), size_t(y[3])};
+      status = xnn_setup_add_nd_f32(add_.get(), 4, dims, 4, dims, io.output, io.inputs[3],
+                                    io.output, io.threadpool);
+      if (XnnRejected(status)) return weights_.Load();
+      if (status != xnn_status_success) return XnnStatus(status, "xnn_setup_add_nd_f32");
+    }
+    fast_ = true;
+    return Status::Ok();
   }
 
   size_t ScratchBytes(const KernelIo& io) const override {
@@ -170,12 +201,19 @@ class Conv2DKernel : public Kernel {
       const Shape& y = io_.output_shape;
       const Clamp clamp = ClampOf(a_.fused());
       kernels::ConvF32(isa_, params_, *packed_, io_.inputs[0], x[0], x[1], x[2], y[1], y[2],
-                       io_.output, clamp.min, clamp.max, io_.scratch, io_.threadpool);
+                       io_.output, residual(), clamp.min, clamp.max, io_.scratch,
+                       io_.threadpool);
       return Status::Ok();
     }
-    if (fast_) return XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution");
+    if (fast_) {
+      if (auto s = XnnStatus(xnn_run_operator(op_.get(), io_.threadpool), "convolution"); !s) {
+        return s;
+      }
+      if (!has_residual_) return Status::Ok();
+      return XnnStatus(xnn_run_operator(add_.get(), io_.threadpool), "residual add");
+    }
     Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weights_.weight.data(),
-                    weights_.bias.data(), io_.output_shape, io_.output);
+                    weights_.bias.data(), residual(), io_.output_shape, io_.output);
     return Status::Ok();
   }
 
@@ -186,6 +224,8 @@ class Conv2DKernel : public Kernel {
   }
 
  private:
+  const float* residual() const { return has_residual_ ? io_.inputs[3] : nullptr; }
+
   // frost's own kernels: the weight packed into 32-channel panels, its file pages dropped
   // panel by panel as they are packed.
   Status InitOwn(const KernelArgs& args) {
@@ -207,7 +247,9 @@ class Conv2DKernel : public Kernel {
   Shape weight_shape_;
   WeightAndBias weights_;  // float32 for XNNPACK to pack and for the reference kernel
   int64_t channels_ = 0;
+  bool has_residual_ = false;
   XnnOperator op_;
+  XnnOperator add_;  // with a residual: adds it after op_ and applies the clamp
   KernelIo io_;
   kernels::Isa isa_ = kernels::Isa::kNone;
   kernels::ConvParams params_;
@@ -216,13 +258,20 @@ class Conv2DKernel : public Kernel {
 };
 
 Status CreateConv2D(const KernelArgs& args, std::unique_ptr<Kernel>* out) {
-  if (IsInt8Input(args, 1)) return CreateConv2DInt8(args, out);  // a quantized op
+  if (IsInt8Input(args, 1)) {  // a quantized op
+    if (args.tensors.size() > 3 && args.tensors[3] != nullptr) {
+      return Status::Error(
+          "a Conv2D with an INT8 weight takes no residual (input 3): only float convolutions "
+          "add one");
+    }
+    return CreateConv2DInt8(args, out);
+  }
   return MakeKernel<Conv2DKernel>(args, out, args);
 }
 
 }  // namespace
 
 const OpDef kConv2D = {
-    schema::OpOptions::Conv2D, "Conv2D", 2, 3, InferConv2D, Conv2DFlops, CreateConv2D};
+    schema::OpOptions::Conv2D, "Conv2D", 2, 4, InferConv2D, Conv2DFlops, CreateConv2D};
 
 }  // namespace frost::ops

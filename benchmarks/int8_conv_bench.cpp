@@ -64,10 +64,15 @@ int main() {
       QuantizeToUnsigned(x.data(), int64_t(x.size()), 0.5f, -128, 127, 128, u.data());
       ConvInt8(p, *packed, u.data(), 128, 1, size, size, size, size, out, nullptr);
     }, runs);
+    ConvIo io;
+    io.x = x.data();
+    io.h = io.w = io.oh = io.ow = size;
+    io.y = y.data();
+    io.lo = -1e30f;
+    io.hi = 1e30f;
     const double s32 = Best([&] {
       // The direct conv, not Winograd (no scratch).
-      ConvF32(Isa::kAvx512, p, *packed_f, x.data(), 1, size, size, size, size, y.data(), nullptr,
-              -1e30f, 1e30f, /*scratch=*/nullptr, nullptr);
+      ConvF32(Isa::kAvx512, p, *packed_f, io, /*scratch=*/nullptr, nullptr);
     }, runs);
     const double ops = 2.0 * double(pixels * channels * k);
     std::printf("| 3x3 %lldx%lldx%lld | %.3f | %.0f | %.3f | %.0f | %.2f |\n", (long long)size,

@@ -23,15 +23,13 @@ struct Job {
   Isa isa;
   const ConvParams* p;
   const PackedWeights* w;
-  const float* x;
-  int64_t h, w_in, oh, ow;
-  float* y;
-  const float* residual;  // nullptr, or laid out as y
-  float lo, hi;
+  ConvIo io;
   enum class A { kDirect, kImplicit, kRuns, kGathered } a;
-  int64_t m;             // rows of A: batch * oh * ow
+  int64_t m;  // rows of A: batch * oh * ow
   ConvTasks tasks;
 };
+
+ConvImage ImageOf(const Job& j) { return {j.p, j.io.h, j.io.w, j.io.oh, j.io.ow}; }
 
 // Rows [r0, r0 + rows) read in place. A k block is one tap's channels (a block of them when
 // there are more than kBlockK), or, with fewer channels, as many whole taps as fit in kBlockK:
@@ -43,7 +41,7 @@ void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1
   const ConvParams& p = *j.p;
   const int64_t C = p.channels, K = j.w->k(), taps = p.kh * p.kw;
   const int64_t taps_per_block = C < kBlockK ? kBlockK / C : 1;
-  const ConvImage im{j.p, j.h, j.w_in, j.oh, j.ow};
+  const ConvImage im = ImageOf(j);
   const RowOrigins& origins = OriginsOf(im, r0, rows);
   // Per pool thread, grown to the largest block.
   thread_local std::vector<const float*> ptrs;
@@ -52,10 +50,10 @@ void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1
     const int64_t block_taps = std::min(taps_per_block, taps - tap);
     for (int64_t c0 = 0; c0 < C; c0 += kBlockK) {
       const int64_t segment = std::min(kBlockK, C - c0);
-      PointTaps(im, origins, j.x, rows, tap, block_taps, c0, kZeros, ptrs.data());
+      PointTaps(im, origins, j.io.x, rows, tap, block_taps, c0, kZeros, ptrs.data());
       const int64_t k0 = tap * C + c0, kc = segment * block_taps;
-      GemmBlock(j.isa, rows, {ptrs.data(), rows, segment}, *j.w, k0, kc, k0 == 0, k0 + kc >= K,
-                p0, p1, out);
+      GemmBlock(j.isa, rows, {ptrs.data(), rows, segment}, *j.w, k0, kc, k0 == 0, k0 + kc >= K, p0,
+                p1, out);
     }
   }
 }
@@ -65,25 +63,24 @@ void ImplicitGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1
 // segment of k; a window that overhangs the image's left or right edge is gathered (im2col),
 // and tap rows above or below the image read zeros. (Gathering every row cost the ResNet stem
 // a third of its time.)
-void RunsGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1,
-              const GemmOut& out) {
+void RunsGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1, const GemmOut& out) {
   const ConvParams& p = *j.p;
   const int64_t run = p.kw * p.channels, K = j.w->k();
-  const ConvImage im{j.p, j.h, j.w_in, j.oh, j.ow};
+  const ConvImage im = ImageOf(j);
   const RowOrigins& origins = OriginsOf(im, r0, rows);
   thread_local std::vector<const float*> ptrs;  // [ky][row], per pool thread
   if (ptrs.size() < size_t(rows * p.kh)) ptrs.resize(size_t(rows * p.kh));
   float* gathered = GatherBuffer<float>(rows * K);
   for (int64_t i = 0; i < rows; ++i) {
-    if (origins.ix0[i] < 0 || origins.ix0[i] + p.kw > j.w_in) {
-      Im2colRows(im, j.x, r0 + i, 1, K, 0.0f, gathered);
+    if (origins.ix0[i] < 0 || origins.ix0[i] + p.kw > j.io.w) {
+      Im2colRows(im, j.io.x, r0 + i, 1, K, 0.0f, gathered);
       for (int64_t ky = 0; ky < p.kh; ++ky) ptrs[ky * rows + i] = gathered + ky * run;
       gathered += K;
       continue;
     }
     for (int64_t ky = 0; ky < p.kh; ++ky) {
       const int64_t at = origins.Tap(im, i, ky, 0);
-      ptrs[ky * rows + i] = at >= 0 ? j.x + at : kZeros;
+      ptrs[ky * rows + i] = at >= 0 ? j.io.x + at : kZeros;
     }
   }
   const int64_t rows_per_block = kBlockK / run;
@@ -98,13 +95,14 @@ void RunTask(void* context, size_t block, size_t group) {
   const Job& j = *static_cast<const Job*>(context);
   const int64_t K = j.w->k(), N = j.w->n();
   const ConvTask t = TaskOf(j.tasks, j.m, j.w->panels(), block, group);
-  const GemmOut out{j.y + t.r0 * N, N, j.lo, j.hi, j.residual ? j.residual + t.r0 * N : nullptr};
+  const float* residual = j.io.residual != nullptr ? j.io.residual + t.r0 * N : nullptr;
+  const GemmOut out{j.io.y + t.r0 * N, N, j.io.lo, j.io.hi, residual};
   if (j.a == Job::A::kImplicit) return ImplicitGemm(j, t.r0, t.rows, t.p0, t.p1, out);
   if (j.a == Job::A::kRuns) return RunsGemm(j, t.r0, t.rows, t.p0, t.p1, out);
-  const float* a = j.x + t.r0 * K;
+  const float* a = j.io.x + t.r0 * K;
   if (j.a == Job::A::kGathered) {
     float* gathered = GatherBuffer<float>(t.rows * K);
-    Im2colRows(ConvImage{j.p, j.h, j.w_in, j.oh, j.ow}, j.x, t.r0, t.rows, K, 0.0f, gathered);
+    Im2colRows(ImageOf(j), j.io.x, t.r0, t.rows, K, 0.0f, gathered);
     a = gathered;
   }
   GemmRows(j.isa, t.rows, a, K, *j.w, t.p0, t.p1, out);
@@ -133,32 +131,22 @@ size_t ConvScratchBytes(Isa isa, const ConvParams& p, int64_t out_channels, int6
   return WinogradScratchBytes(p, batch, oh, ow, pool);
 }
 
-void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
-             const float* residual, float lo, float hi, void* scratch, pthreadpool_t pool) {
-  if (scratch != nullptr && WinogradApplies(isa, p, weights.n(), batch, oh, ow)) {
-    return ConvWinogradF32(isa, p, weights, x, batch, h, w, oh, ow, y, residual, lo, hi, scratch,
-                           pool);
+void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const ConvIo& io,
+             void* scratch, pthreadpool_t pool) {
+  if (scratch != nullptr && WinogradApplies(isa, p, weights.n(), io.batch, io.oh, io.ow)) {
+    return ConvWinogradF32(isa, p, weights, io, scratch, pool);
   }
   Job j{};
   j.isa = isa;
   j.p = &p;
   j.w = &weights;
-  j.x = x;
-  j.h = h;
-  j.w_in = w;
-  j.oh = oh;
-  j.ow = ow;
-  j.y = y;
-  j.residual = residual;
-  j.lo = lo;
-  j.hi = hi;
+  j.io = io;
   const bool runs = p.dilation_w == 1 && p.kw * p.channels <= kBlockK;
-  j.a = ReadsRowsInPlace(p, h, w, oh, ow)    ? Job::A::kDirect
-        : p.channels >= kImplicitMinChannels ? Job::A::kImplicit
-        : runs                               ? Job::A::kRuns
-                                             : Job::A::kGathered;
-  j.m = batch * oh * ow;
+  j.a = ReadsRowsInPlace(p, io.h, io.w, io.oh, io.ow) ? Job::A::kDirect
+        : p.channels >= kImplicitMinChannels          ? Job::A::kImplicit
+        : runs                                        ? Job::A::kRuns
+                                                      : Job::A::kGathered;
+  j.m = io.batch * io.oh * io.ow;
   if (j.m == 0) return;
   Run(j, pool);
 }
@@ -167,8 +155,13 @@ void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, in
                        float lo, float hi, pthreadpool_t pool) {
   ConvParams p;
   p.channels = weights.k();
-  ConvF32(isa, p, weights, x, m, 1, 1, 1, 1, y, /*residual=*/nullptr, lo, hi, /*scratch=*/nullptr,
-          pool);
+  ConvIo io;
+  io.x = x;
+  io.batch = m;
+  io.y = y;
+  io.lo = lo;
+  io.hi = hi;
+  ConvF32(isa, p, weights, io, /*scratch=*/nullptr, pool);
 }
 
 }  // namespace frost::kernels

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "kernels/gemm.hpp"
 
@@ -23,12 +24,20 @@ struct ConvParams {
 size_t ConvScratchBytes(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch,
                         int64_t oh, int64_t ow, pthreadpool_t pool);
 
-// x [batch, h, w, channels] NHWC -> y [batch, oh, ow, weights.n()], plus `residual` (nullptr,
-// or [batch, oh, ow, weights.n()], never overlapping y), clamped to [lo, hi].
+// One convolution's tensors: x [batch, h, w, channels] NHWC -> y [batch, oh, ow, n], plus
+// `residual` (nullptr, or laid out as y and never overlapping it), clamped to [lo, hi].
+struct ConvIo {
+  const float* x = nullptr;
+  int64_t batch = 1, h = 1, w = 1, oh = 1, ow = 1;
+  float* y = nullptr;
+  const float* residual = nullptr;
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+};
+
 // scratch: nullptr, or ConvScratchBytes of 64-byte aligned memory.
-void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-             int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
-             const float* residual, float lo, float hi, void* scratch, pthreadpool_t pool);
+void ConvF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const ConvIo& io,
+             void* scratch, pthreadpool_t pool);
 
 // x [m, weights.k()] -> y [m, weights.n()], clamped to [lo, hi].
 void FullyConnectedF32(Isa isa, const PackedWeights& weights, const float* x, int64_t m, float* y,

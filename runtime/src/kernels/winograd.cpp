@@ -69,16 +69,12 @@ struct Job {
   WinogradTransforms tf;
   const ConvParams* p;
   const PackedWeights* w;
-  const float* x;
-  int64_t h, w_in, oh, ow;
-  float* y;
-  const float* residual;
-  float lo, hi;
+  ConvIo io;
   Geometry g;
-  float* v;        // the span's transformed input, [36][span][channels]
-  int64_t t0;      // the span's first tile
-  int64_t count;   // and its number of tiles
-  int64_t chunks;  // chunks of tiles (of at most kChunkTiles) in this span
+  float* v;                         // the span's transformed input, [36][span][channels]
+  int64_t t0;                       // the span's first tile
+  int64_t count;                    // and its number of tiles
+  int64_t chunks;                   // chunks of tiles (of at most kChunkTiles) in this span
   int64_t workers;                  // pool threads: tasks that may run at once
   float* slots;                     // per worker: U, then M
   std::atomic<int32_t>* slot_busy;  // per worker slot: 1 while a task uses it
@@ -102,8 +98,9 @@ void InputTask(void* context, size_t i) {
   for (int64_t a = 0; a < kWinogradWindow; ++a) {
     for (int64_t b = 0; b < kWinogradWindow; ++b) {
       const int64_t iy = oy - p.pad_top + a, ix = ox - p.pad_left + b;
-      const bool inside = iy >= 0 && iy < j.h && ix >= 0 && ix < j.w_in;
-      d[a * kWinogradWindow + b] = inside ? j.x + ((n * j.h + iy) * j.w_in + ix) * C : nullptr;
+      const bool inside = iy >= 0 && iy < j.io.h && ix >= 0 && ix < j.io.w;
+      d[a * kWinogradWindow + b] =
+          inside ? j.io.x + ((n * j.io.h + iy) * j.io.w + ix) * C : nullptr;
     }
   }
   j.tf.input(d, C, j.v + int64_t(i) * C, j.count * C);
@@ -133,16 +130,16 @@ void GemmItem(const Job& j, int64_t chunk, int64_t panel, float* u, float* m) {
                 {m + xi * rows * kPanelWidth, kPanelWidth, -inf, inf});
     }
   }
-  const int64_t pixel = N, row = j.ow * N;
+  const int64_t pixel = N, row = j.io.ow * N;
   for (int64_t r = 0; r < rows; ++r) {
     int64_t img, oy, ox;
     TileOrigin(j, j.t0 + i0 + r, &img, &oy, &ox);
-    const int64_t at = ((img * j.oh + oy) * j.ow + ox) * N + panel * kPanelWidth;
-    const int rows_in = int(std::min<int64_t>(kWinogradTile, j.oh - oy));
-    const int cols_in = int(std::min<int64_t>(kWinogradTile, j.ow - ox));
+    const int64_t at = ((img * j.io.oh + oy) * j.io.ow + ox) * N + panel * kPanelWidth;
+    const int rows_in = int(std::min<int64_t>(kWinogradTile, j.io.oh - oy));
+    const int cols_in = int(std::min<int64_t>(kWinogradTile, j.io.ow - ox));
     j.tf.output(m + r * kPanelWidth, rows * kPanelWidth, n, j.w->bias(panel),
-                j.residual != nullptr ? j.residual + at : nullptr, j.y + at, row, pixel, rows_in,
-                cols_in, j.lo, j.hi);
+                j.io.residual != nullptr ? j.io.residual + at : nullptr, j.io.y + at, row, pixel,
+                rows_in, cols_in, j.io.lo, j.io.hi);
   }
 }
 
@@ -173,8 +170,8 @@ int64_t Workers(pthreadpool_t pool) {
 
 }  // namespace
 
-bool WinogradApplies(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch,
-                     int64_t oh, int64_t ow) {
+bool WinogradApplies(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch, int64_t oh,
+                     int64_t ow) {
   if (isa == Isa::kNone || !Enabled()) return false;
   if (p.kh != 3 || p.kw != 3 || p.stride_h != 1 || p.stride_w != 1 || p.dilation_h != 1 ||
       p.dilation_w != 1) {
@@ -193,29 +190,20 @@ size_t WinogradScratchBytes(const ConvParams& p, int64_t batch, int64_t oh, int6
          size_t(workers) * sizeof(std::atomic<int32_t>);
 }
 
-void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-                     int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
-                     const float* residual, float lo, float hi, void* scratch,
-                     pthreadpool_t pool) {
+void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const ConvIo& io,
+                     void* scratch, pthreadpool_t pool) {
   Job j{};
   j.isa = isa;
   j.tf = TransformsFor(isa);
   j.p = &p;
   j.w = &weights;
-  j.x = x;
-  j.h = h;
-  j.w_in = w;
-  j.oh = oh;
-  j.ow = ow;
-  j.y = y;
-  j.residual = residual;
-  j.lo = lo;
-  j.hi = hi;
-  j.g = GeometryOf(p, batch, oh, ow);
+  j.io = io;
+  j.g = GeometryOf(p, io.batch, io.oh, io.ow);
   j.v = static_cast<float*>(scratch);
   j.slots = j.v + (kPoints * j.g.span * p.channels + 15) / 16 * 16;
   j.workers = Workers(pool);
-  j.slot_busy = reinterpret_cast<std::atomic<int32_t>*>(j.slots + j.workers * (kUFloats + kMFloats));
+  j.slot_busy =
+      reinterpret_cast<std::atomic<int32_t>*>(j.slots + j.workers * (kUFloats + kMFloats));
   for (int64_t i = 0; i < j.workers; ++i) new (&j.slot_busy[i]) std::atomic<int32_t>(0);
   for (j.t0 = 0; j.t0 < j.g.tiles; j.t0 += j.g.span) {
     j.count = std::min(j.g.span, j.g.tiles - j.t0);

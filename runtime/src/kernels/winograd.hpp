@@ -23,19 +23,17 @@ namespace frost::kernels {
 // Whether ConvF32 runs this conv as Winograd F(4x4, 3x3): 3x3, stride 1, no dilation, channels
 // in and out multiples of 16, and enough tiles (batch * ceil(oh / 4) * ceil(ow / 4)) for the
 // per-task weight transform to pay. Environment FROST_WINOGRAD=0 turns it off (for measuring).
-bool WinogradApplies(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch,
-                     int64_t oh, int64_t ow);
+bool WinogradApplies(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch, int64_t oh,
+                     int64_t ow);
 
 // Bytes of scratch ConvWinogradF32 needs for these shapes on `pool`: the transformed input of
 // one span of tiles, and per thread a block of transformed weights and the products.
 size_t WinogradScratchBytes(const ConvParams& p, int64_t batch, int64_t oh, int64_t ow,
                             pthreadpool_t pool);
 
-// ConvF32's contract (x NHWC -> y NHWC, plus residual when not nullptr, clamped to [lo, hi]),
-// for a conv WinogradApplies to; scratch: at least WinogradScratchBytes, 64-byte aligned.
-void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const float* x,
-                     int64_t batch, int64_t h, int64_t w, int64_t oh, int64_t ow, float* y,
-                     const float* residual, float lo, float hi, void* scratch,
-                     pthreadpool_t pool);
+// ConvF32's contract, for a conv WinogradApplies to; scratch: at least WinogradScratchBytes,
+// 64-byte aligned.
+void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const ConvIo& io,
+                     void* scratch, pthreadpool_t pool);
 
 }  // namespace frost::kernels

@@ -200,9 +200,18 @@ class Conv2DKernel : public Kernel {
       const Shape& x = io_.input_shapes[0];
       const Shape& y = io_.output_shape;
       const Clamp clamp = ClampOf(a_.fused());
-      kernels::ConvF32(isa_, params_, *packed_, io_.inputs[0], x[0], x[1], x[2], y[1], y[2],
-                       io_.output, residual(), clamp.min, clamp.max, io_.scratch,
-                       io_.threadpool);
+      kernels::ConvIo io;
+      io.x = io_.inputs[0];
+      io.batch = x[0];
+      io.h = x[1];
+      io.w = x[2];
+      io.oh = y[1];
+      io.ow = y[2];
+      io.y = io_.output;
+      io.residual = residual();
+      io.lo = clamp.min;
+      io.hi = clamp.max;
+      kernels::ConvF32(isa_, params_, *packed_, io, io_.scratch, io_.threadpool);
       return Status::Ok();
     }
     if (fast_) {

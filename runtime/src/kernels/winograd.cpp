@@ -13,8 +13,8 @@
 namespace frost::kernels {
 namespace {
 
-// Tiles per GEMM task (the GEMMs' rows). A task transforms its panel's weights, which costs
-// about 2.5 / tiles of its GEMMs' work: 4 % at 64.
+// Tiles per GEMM task (the GEMMs' rows). Each task transforms its panel's weights again, so
+// fewer, larger chunks would save transforms but leave threads idle on small layers.
 constexpr int64_t kChunkTiles = 64;
 // Fewer tiles in all than this and the direct conv runs: with 7x7 outputs (4 tiles, 43 % of
 // them padding) the weight transform costs more than Winograd saves (ResNet-50's 7x7x512:

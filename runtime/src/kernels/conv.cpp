@@ -78,9 +78,13 @@ void RunsGemm(const Job& j, int64_t r0, int64_t rows, int64_t p0, int64_t p1, co
       gathered += K;
       continue;
     }
+    // The window lies inside the image horizontally: only its rows can fall in the padding.
+    const int64_t origin =
+        origins.image[i] + (origins.iy0[i] * j.io.w + origins.ix0[i]) * p.channels;
+    const int64_t step = p.dilation_h * j.io.w * p.channels;  // from one tap row to the next
     for (int64_t ky = 0; ky < p.kh; ++ky) {
-      const int64_t at = origins.Tap(im, i, ky, 0);
-      ptrs[ky * rows + i] = at >= 0 ? j.io.x + at : kZeros;
+      const int64_t iy = origins.iy0[i] + ky * p.dilation_h;
+      ptrs[ky * rows + i] = iy >= 0 && iy < j.io.h ? j.io.x + origin + ky * step : kZeros;
     }
   }
   const int64_t rows_per_block = kBlockK / run;

@@ -97,11 +97,17 @@ inline const RowOrigins& OriginsOf(const ConvImage& im, int64_t r0, int64_t rows
     o.image.resize(size_t(rows));
   }
   const ConvParams& p = *im.p;
+  // Row r is pixel (oy, ox) of image n; stepped along instead of divided out per row (three
+  // divisions a row cost an RGB stem 8 % of its time).
+  int64_t n = r0 / (im.oh * im.ow), oy = r0 / im.ow % im.oh, ox = r0 % im.ow;
   for (int64_t i = 0; i < rows; ++i) {
-    const int64_t r = r0 + i;
-    o.iy0[i] = r / im.ow % im.oh * p.stride_h - p.pad_top;
-    o.ix0[i] = r % im.ow * p.stride_w - p.pad_left;
-    o.image[i] = r / (im.oh * im.ow) * im.h * im.w * p.channels;
+    o.iy0[i] = oy * p.stride_h - p.pad_top;
+    o.ix0[i] = ox * p.stride_w - p.pad_left;
+    o.image[i] = n * im.h * im.w * p.channels;
+    if (++ox == im.ow) {
+      ox = 0;
+      if (++oy == im.oh) oy = 0, ++n;
+    }
   }
   return o;
 }

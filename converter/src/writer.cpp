@@ -24,7 +24,6 @@ bool InPanels(const Tensor& t) {
 }
 
 // Bytes of a constant in the file: INT8 (quantized weights), FLOAT16 (--fp16) or FLOAT32.
-
 uint64_t StoredBytes(const Tensor& t) {
   if (t.dtype == DType::kInt8) return t.int8s.size();
   const size_t element = t.store_fp16 ? sizeof(uint16_t) : sizeof(float);

@@ -287,10 +287,7 @@ Status Session::Impl::CreateKernels() {
       for (size_t k = 0; k < op.inputs()->size(); ++k) {
         const int t = op.inputs()->Get(k);
         if (t < 0 || m->constant_data[t] == nullptr || !PackedAtCreate(op, k)) continue;
-        // frost's kernels read PANELS32 weights in place: their pages stay.
-        if (isa != kernels::Isa::kNone && m->tensor(t).layout() == schema::Layout::PANELS32) {
-          continue;
-        }
+        if (kernel->ReadsInPlace(k)) continue;  // e.g. a PANELS32 weight frost's kernels read
         m->ReleasePages(m->constant_data[t], size_t(ElementCount(m->shapes[t])) *
                                                  DataTypeSize(m->tensor(t).type()));
       }

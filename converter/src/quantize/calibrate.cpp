@@ -34,6 +34,13 @@ Status LoadInMemory(const Graph& graph, const FileMetadata& meta,
   return Status::Ok();
 }
 
+// `model` with a session on all cores, as calibration runs it.
+Status OpenSession(const std::shared_ptr<const Model>& model, std::unique_ptr<Session>* out) {
+  SessionOptions options;
+  options.threads = 0;
+  return Session::Create(model, options, out);
+}
+
 // Up to `count` samples, round robin over the classes in data set order.
 std::vector<size_t> EvenlyOverClasses(const data::Dataset& d, size_t count) {
   std::map<int, std::vector<size_t>> by_class;
@@ -163,9 +170,7 @@ Status Calibrate(const Graph& graph, const FileMetadata& meta, const ConvertOpti
   }
 
   std::unique_ptr<Session> session;
-  SessionOptions session_options;
-  session_options.threads = 0;
-  FROST_CONVERT_TRY(Session::Create(model, session_options, &session));
+  FROST_CONVERT_TRY(OpenSession(model, &session));
   Calibration result;
   for (const std::string& name : tensors) result.tensors[name];
   for (bool histogram : {false, true}) {
@@ -199,9 +204,7 @@ Status RunOnSamples(const Graph& graph, const FileMetadata& meta, const data::Da
   std::shared_ptr<const Model> model;
   FROST_CONVERT_TRY(LoadInMemory(graph, meta, &model));
   std::unique_ptr<Session> session;
-  SessionOptions session_options;
-  session_options.threads = 0;
-  FROST_CONVERT_TRY(Session::Create(model, session_options, &session));
+  FROST_CONVERT_TRY(OpenSession(model, &session));
   if (Status s = RunDataset(*session, *model, samples, 32, out); !s) {
     return Status::Error("calibration: " + s.message());
   }

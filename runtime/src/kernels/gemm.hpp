@@ -70,6 +70,8 @@ class PackedWeights {
   }
   const float* bias(int64_t p) const { return bias_.get() + p * kPanelWidth; }
   size_t bytes() const { return size_t(panels() * k_ * kPanelWidth) * element_bytes(); }
+  // A View: the panels are the caller's bytes, not a copy.
+  bool in_place() const { return data_ == nullptr; }
 
  private:
   size_t element_bytes() const { return type_ == WeightType::kFloat16 ? 2 : 4; }

@@ -7,7 +7,6 @@
 #include <limits>
 #include <new>
 
-#include "kernels/aligned.hpp"
 #include "kernels/winograd_transforms.hpp"
 
 namespace frost::kernels {
@@ -168,6 +167,21 @@ int64_t Workers(pthreadpool_t pool) {
   return pool != nullptr ? std::max<int64_t>(int64_t(pthreadpool_get_threads_count(pool)), 1) : 1;
 }
 
+// Where things lie in the scratch: V (one span's transformed input), then per worker its U
+// and M, then per worker the flag of its slot. Offsets in floats.
+struct ScratchLayout {
+  int64_t slots;  // V's floats, rounded up to whole cache lines
+  int64_t flags;  // after the workers' slots
+  size_t bytes;
+};
+ScratchLayout LayoutOf(const ConvParams& p, const Geometry& g, int64_t workers) {
+  ScratchLayout s;
+  s.slots = (kPoints * g.span * p.channels + 15) / 16 * 16;
+  s.flags = s.slots + workers * (kUFloats + kMFloats);
+  s.bytes = size_t(s.flags) * sizeof(float) + size_t(workers) * sizeof(std::atomic<int32_t>);
+  return s;
+}
+
 }  // namespace
 
 bool WinogradApplies(Isa isa, const ConvParams& p, int64_t out_channels, int64_t batch, int64_t oh,
@@ -183,11 +197,7 @@ bool WinogradApplies(Isa isa, const ConvParams& p, int64_t out_channels, int64_t
 
 size_t WinogradScratchBytes(const ConvParams& p, int64_t batch, int64_t oh, int64_t ow,
                             pthreadpool_t pool) {
-  const Geometry g = GeometryOf(p, batch, oh, ow);
-  const int64_t v = (kPoints * g.span * p.channels + 15) / 16 * 16;  // slots 64-byte aligned
-  const int64_t workers = Workers(pool);
-  return size_t(v + workers * (kUFloats + kMFloats)) * sizeof(float) +
-         size_t(workers) * sizeof(std::atomic<int32_t>);
+  return LayoutOf(p, GeometryOf(p, batch, oh, ow), Workers(pool)).bytes;
 }
 
 void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights, const ConvIo& io,
@@ -199,11 +209,11 @@ void ConvWinogradF32(Isa isa, const ConvParams& p, const PackedWeights& weights,
   j.w = &weights;
   j.io = io;
   j.g = GeometryOf(p, io.batch, io.oh, io.ow);
-  j.v = static_cast<float*>(scratch);
-  j.slots = j.v + (kPoints * j.g.span * p.channels + 15) / 16 * 16;
   j.workers = Workers(pool);
-  j.slot_busy =
-      reinterpret_cast<std::atomic<int32_t>*>(j.slots + j.workers * (kUFloats + kMFloats));
+  const ScratchLayout layout = LayoutOf(p, j.g, j.workers);
+  j.v = static_cast<float*>(scratch);
+  j.slots = j.v + layout.slots;
+  j.slot_busy = reinterpret_cast<std::atomic<int32_t>*>(j.v + layout.flags);
   for (int64_t i = 0; i < j.workers; ++i) new (&j.slot_busy[i]) std::atomic<int32_t>(0);
   for (j.t0 = 0; j.t0 < j.g.tiles; j.t0 += j.g.span) {
     j.count = std::min(j.g.span, j.g.tiles - j.t0);

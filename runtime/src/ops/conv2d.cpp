@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "kernels/conv.hpp"
+#include "kernels/winograd.hpp"
 #include "ops/fused.hpp"
 #include "ops/int8.hpp"
 #include "ops/op.hpp"
@@ -169,7 +170,21 @@ class Conv2DKernel : public Kernel {
     // the channels (never a sane one) runs on the reference kernel instead.
     if (packed_ != nullptr) {
       if (x[3] != channels_) return weights_.Load();
-      winograd_ = io.scratch != nullptr && ScratchBytes(io) > 0;
+      const Shape& y = io.output_shape;
+      const Clamp clamp = ClampOf(a_.fused());
+      conv_io_.x = io.inputs[0];
+      conv_io_.batch = x[0];
+      conv_io_.h = x[1];
+      conv_io_.w = x[2];
+      conv_io_.oh = y[1];
+      conv_io_.ow = y[2];
+      conv_io_.y = io.output;
+      conv_io_.residual = residual();
+      conv_io_.lo = clamp.min;
+      conv_io_.hi = clamp.max;
+      // As ConvF32 decides it.
+      winograd_ = io.scratch != nullptr &&
+                  kernels::WinogradApplies(isa_, params_, y[3], x[0], y[1], y[2]);
       return Status::Ok();
     }
     if (!op_ || x[3] != channels_) return weights_.Load();
@@ -197,21 +212,7 @@ class Conv2DKernel : public Kernel {
 
   Status Run() override {
     if (packed_ != nullptr && io_.input_shapes[0][3] == channels_) {
-      const Shape& x = io_.input_shapes[0];
-      const Shape& y = io_.output_shape;
-      const Clamp clamp = ClampOf(a_.fused());
-      kernels::ConvIo io;
-      io.x = io_.inputs[0];
-      io.batch = x[0];
-      io.h = x[1];
-      io.w = x[2];
-      io.oh = y[1];
-      io.ow = y[2];
-      io.y = io_.output;
-      io.residual = residual();
-      io.lo = clamp.min;
-      io.hi = clamp.max;
-      kernels::ConvF32(isa_, params_, *packed_, io, io_.scratch, io_.threadpool);
+      kernels::ConvF32(isa_, params_, *packed_, conv_io_, io_.scratch, io_.threadpool);
       return Status::Ok();
     }
     if (fast_) {
@@ -224,6 +225,10 @@ class Conv2DKernel : public Kernel {
     Conv2DReference(a_, io_.input_shapes[0], io_.inputs[0], weight_shape_, weights_.weight.data(),
                     weights_.bias.data(), residual(), io_.output_shape, io_.output);
     return Status::Ok();
+  }
+
+  bool ReadsInPlace(size_t input) const override {
+    return input == 1 && packed_ != nullptr && packed_->in_place();
   }
 
   const char* backend() const override {
@@ -263,6 +268,7 @@ class Conv2DKernel : public Kernel {
   kernels::Isa isa_ = kernels::Isa::kNone;
   kernels::ConvParams params_;
   std::unique_ptr<kernels::PackedWeights> packed_;
+  kernels::ConvIo conv_io_;  // frost's kernels: the last Setup's tensors
   bool winograd_ = false;  // the last Setup's shapes run as Winograd F(4x4, 3x3)
 };
 

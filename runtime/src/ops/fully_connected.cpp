@@ -92,6 +92,10 @@ class FullyConnectedKernel : public Kernel {
     return Status::Ok();
   }
 
+  bool ReadsInPlace(size_t input) const override {
+    return input == 1 && packed_ != nullptr && packed_->in_place();
+  }
+
   const char* backend() const override {
     return packed_ != nullptr ? kernels::IsaName(isa_) : Kernel::backend();
   }

@@ -69,6 +69,9 @@ class Kernel {
   virtual Status Setup(const KernelIo& io) = 0;
   // Bytes of KernelIo::scratch the kernel needs with `io`'s shapes (asked before Setup).
   virtual size_t ScratchBytes(const KernelIo& io) const { return 0; }
+  // Whether Run reads constant input `input` from the model's bytes themselves (a weight used
+  // in place): the session then keeps its pages of the mapped file.
+  virtual bool ReadsInPlace(size_t input) const { return false; }
   virtual Status Run() = 0;
   // "xnnpack", "reference" or "in place" (nothing to do): what the last Setup chose.
   virtual const char* backend() const { return fast_ ? "xnnpack" : "reference"; }
